@@ -1,0 +1,54 @@
+# cep — every task a person or CI runs. `make` alone lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSTEM_PACKAGES := graphviz chromium
+REPORTS := reports
+
+.PHONY: help install system-deps serve site test lint spec bench clean
+
+help: ## list the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+system-deps: ## install Debian's graphviz and chromium when they are missing
+	@missing=""; command -v dot >/dev/null || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "error: please install these Debian packages:$$missing (apt-get install$$missing)" >&2; exit 1; fi; \
+	  echo "installing$$missing"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[docs,test]'
+	touch $@
+
+install: system-deps $(STAMP) ## create .venv with cep and everything it needs
+
+serve: install ## validate, build everything and serve the manual on http://127.0.0.1:8000
+	$(BIN)/cep validate
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+site: install ## build the manual into site/
+	$(BIN)/cep build --site-dir site
+
+lint: install ## ruff
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+
+test: install lint ## every check and test: validate, lint, unit tests, the Gherkin specification
+	$(BIN)/cep validate
+	@mkdir -p $(REPORTS)
+	$(BIN)/pytest -q --cucumberjson=$(REPORTS)/cucumber.json
+
+bench: install ## benchmarks under scripts/bench (medians against a floor)
+	@for b in scripts/bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean: ## remove what the build made
+	rm -rf site $(REPORTS) .pytest_cache .ruff_cache

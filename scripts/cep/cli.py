@@ -1,0 +1,91 @@
+"""The `cep` command line: a thin shell over the library; domain errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .problems import InvalidProcess, Problem, render_json, render_text
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+DEFAULT_PROCESS = Path("process/escalation.yaml")
+DEFAULT_SCHEMA = Path("process/schema/process.schema.json")
+
+
+class UsageError(Exception):
+    """A bad command line or an unreadable input: exit 2."""
+
+
+def load(path: Path, schema: Path = DEFAULT_SCHEMA):  # -> Process; imported lazily so `cep --help` stays fast
+    from .loader import load_process
+
+    try:
+        return load_process(path, schema, display=str(path))
+    except OSError as error:
+        raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems: list[Problem] = []
+    for path in args.files or [DEFAULT_PROCESS]:
+        try:
+            load(path, args.schema)
+        except InvalidProcess as invalid:
+            problems += invalid.problems
+    (sys.stdout if args.format == "json" else sys.stderr).write(
+        render_json(problems) if args.format == "json" else render_text(problems)
+    )
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    from .route_command import run_route
+
+    return run_route(load(args.process), args.input, args.at, args.format, sys.stdout, sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cep", description="The customer escalation process, as code.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser(
+        "validate", help="check process definitions; list every problem as FILE:LINE:COL"
+    )
+    validate.add_argument("files", nargs="*", type=Path, metavar="FILE", help=f"default: {DEFAULT_PROCESS}")
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA, help=f"default: {DEFAULT_SCHEMA}")
+    validate.set_defaults(run=cmd_validate)
+
+    route = sub.add_parser("route", help="route tickets (JSON Lines) through the process")
+    route.add_argument(
+        "input", nargs="?", default="-", metavar="INPUT", help="JSON Lines file, or - for stdin"
+    )
+    route.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
+    route.add_argument("--at", metavar="ISO-TIME", help="judge every clock at this moment")
+    route.add_argument(
+        "--format",
+        choices=("table", "jsonl"),
+        default=None,
+        help="default: table on a terminal, jsonl otherwise",
+    )
+    route.set_defaults(run=cmd_route)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    except InvalidProcess as invalid:
+        sys.stderr.write(render_text(invalid.problems))
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

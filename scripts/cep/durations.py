@@ -1,0 +1,40 @@
+"""Durations written the way people write them: '4 business hours', '3 business days', '30 minutes'."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PATTERN = re.compile(r"^\s*(\d+)\s+(business\s+)?(minute|hour|day)s?\s*$")
+_UNIT_SECONDS = {"minute": 60, "hour": 3600}
+EXAMPLES = "'4 business hours', '3 business days' or '30 minutes'"
+
+
+@dataclass(frozen=True)
+class Duration:
+    """An amount of minutes, hours or days; `business` durations count only a calendar's open time."""
+
+    amount: int
+    unit: str
+    business: bool
+    text: str
+
+    def seconds(self, business_day_seconds: int) -> int:
+        """Length in counted seconds; a day is a business day on business calendars, 24 hours otherwise."""
+        if self.unit == "day":
+            return self.amount * (business_day_seconds if self.business else 86_400)
+        return self.amount * _UNIT_SECONDS[self.unit]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_duration(text: str) -> Duration:
+    """Parse a duration; raise ValueError with a message that shows the accepted forms."""
+    match = _PATTERN.match(text)
+    if not match:
+        raise ValueError(f"cannot read duration '{text}': write it like {EXAMPLES}")
+    amount, business, unit = match.groups()
+    if int(amount) == 0:
+        raise ValueError(f"duration '{text}' is zero: a time goal must be longer than that")
+    return Duration(int(amount), unit, business is not None, " ".join(text.split()))

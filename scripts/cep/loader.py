@@ -1,0 +1,31 @@
+"""The one path from a file to a Process: read → schema → model → checks. Raises InvalidProcess once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .checks import check
+from .model import Process, build_process
+from .problems import InvalidProcess, Location, Problem
+from .schema import load_schema, validate_schema
+from .source import read_document
+
+
+def load_process(path: Path, schema_path: Path, *, display: str | None = None) -> Process:
+    """Load and fully validate a process definition; raise InvalidProcess listing every problem."""
+    file = display or str(path)
+    try:
+        schema = load_schema(schema_path)
+    except OSError as error:
+        raise InvalidProcess(
+            [Problem(Location(str(schema_path)), f"cannot read the schema: {error.strerror}")]
+        ) from None
+    document = read_document(path, file)
+    problems = validate_schema(document, schema)
+    if problems:
+        raise InvalidProcess(problems)
+    process, problems = build_process(document)
+    problems = problems or check(process)
+    if problems:
+        raise InvalidProcess(problems)
+    return process

@@ -1,0 +1,591 @@
+"""The immutable, typed process model, built from a schema-valid Document; entities keep their location."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from .durations import Duration, parse_duration
+from .problems import Location, Problem
+from .schema import did_you_mean
+from .source import Document, JsonPath
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+CONDITION_FIELDS = ("category", "urgency", "impact", "reproduced", "priority")
+_loc = field(compare=False, repr=False)
+
+
+class UnknownName(LookupError):
+    """A name that the process does not define; the message lists the names it does."""
+
+    def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
+        known = list(known)
+        hint = did_you_mean(name, known)
+        super().__init__(
+            f"unknown {kind} '{name}'; known: {', '.join(known)}" + (f" ({hint})" if hint else "")
+        )
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Fields ANDed, values ORed: a box in the space of tickets. A field not listed matches anything."""
+
+    terms: tuple[tuple[str, frozenset[Any]], ...]
+
+    def allowed(self, name: str) -> frozenset[Any] | None:
+        return next((values for key, values in self.terms if key == name), None)
+
+    def matches(self, values: Mapping[str, Any]) -> bool:
+        return all(values.get(key) in allowed for key, allowed in self.terms)
+
+    def describe(self, ordered: Mapping[str, Iterable[Any]] | None = None) -> str:
+        """The condition in words, values in the model's order when `ordered` gives it."""
+        parts = []
+        for key, allowed in self.terms:
+            order = list(ordered.get(key, ())) if ordered else []
+            values = sorted(allowed, key=lambda v: (order.index(v) if v in order else len(order), str(v)))
+            if key == "reproduced":
+                parts.append(
+                    "reproduced by Tier 1"
+                    if values == [True]
+                    else "not reproduced"
+                    if values == [False]
+                    else "reproduced or not"
+                )
+            else:
+                parts.append(f"{key} is {' or '.join(str(v) for v in values)}")
+        return " and ".join(parts) or "always"
+
+
+@dataclass(frozen=True)
+class Meta:
+    id: str
+    name: str
+    owner: str
+    version: str
+    last_reviewed: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    summary: str
+    responsibilities: tuple[str, ...]
+    challenges: tuple[str, ...]
+    needs: tuple[str, ...]
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class Tier:
+    id: str
+    name: str
+    short_name: str
+    owner: str
+    summary: str
+    talks_to_customers: bool
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    summary: str
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    name: str
+    definition: str
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class Priority:
+    id: str
+    name: str
+    colour: str
+    calendar: str
+    first_response: Duration
+    resolution: Duration
+    acknowledge: Duration
+    customer_updates: str
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class Floor:
+    category: str
+    minimum: str
+    summary: str
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class Calendar:
+    id: str
+    name: str
+    time_zone: str
+    summary: str
+    always_open: bool
+    holidays: str | None
+    days: tuple[int, ...]
+    opens: time | None
+    closes: time | None
+    location: Location = _loc
+
+    @property
+    def business_day_seconds(self) -> int:
+        if self.always_open or self.opens is None or self.closes is None:
+            return 86_400
+        return (self.closes.hour - self.opens.hour) * 3600 + (self.closes.minute - self.opens.minute) * 60
+
+
+@dataclass(frozen=True)
+class Clock:
+    id: str
+    name: str
+    starts: str
+    pauses_while_waiting: bool
+    summary: str
+    tiers: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    except_categories: tuple[str, ...] = ()
+    target: Duration | None = None
+    calendar: str | None = None
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    id: str
+    name: str
+    summary: str
+    when: Condition
+    route: str
+    notify: tuple[str, ...]
+    template: str
+    overlaps: tuple[str, ...]
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class DefaultRoute:
+    tier: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Announcement:
+    id: str
+    name: str
+    summary: str
+    when: Condition
+    notify: tuple[str, ...]
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class FixWindow:
+    priorities: tuple[str, ...]
+    weekday: int
+    opens: time
+    calendar: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Handover:
+    id: str
+    name: str
+    from_tier: str
+    to_tier: str
+    when: str
+    template: str | None
+    notify: tuple[str, ...]
+    summary: str
+    immediate: tuple[str, ...]
+    fix_window: FixWindow | None
+    has_time_goal: bool
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    threshold_percent: int
+    action: str
+    notify: tuple[str, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class BreachRule:
+    id: str
+    name: str
+    tiers: tuple[str, ...]
+    priorities: tuple[str, ...]
+    escalate_to: str | None
+    alert: str | None
+    notify: tuple[str, ...]
+    summary: str
+    location: Location = _loc
+
+    @property
+    def action(self) -> str:
+        return f"escalate:{self.escalate_to}" if self.escalate_to else f"alert:{self.alert}"
+
+
+@dataclass(frozen=True)
+class TemplateField:
+    id: str
+    name: str
+    required: bool
+    required_when: Condition | None
+    hint: str
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    name: str
+    from_tier: str
+    to: str
+    summary: str
+    fields: tuple[TemplateField, ...]
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    purpose: str
+    members: tuple[str, ...]
+    location: Location = _loc
+
+
+@dataclass(frozen=True)
+class Communication:
+    customer_contact: str
+    update_template: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Feedback:
+    template: str
+    backlog_owner: str
+    any_category: bool
+    review_cadence: str
+    review_clock: str
+    leadership_report: str
+    close_the_loop: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str
+    summary: str
+    location: Location = _loc
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Process:
+    """The whole process definition; lookups by id raise UnknownName listing what exists."""
+
+    file: str
+    meta: Meta
+    roles: tuple[Role, ...]
+    tiers: tuple[Tier, ...]
+    categories: tuple[Category, ...]
+    urgency: tuple[Level, ...]
+    impact: tuple[Level, ...]
+    priorities: tuple[Priority, ...]
+    matrix: Mapping[tuple[str, str], str]
+    floors: tuple[Floor, ...]
+    calendars: tuple[Calendar, ...]
+    clocks: Mapping[str, Clock]
+    triggers: tuple[Trigger, ...]
+    default_route: DefaultRoute
+    announcements: tuple[Announcement, ...]
+    handovers: tuple[Handover, ...]
+    at_risk: AtRisk
+    breaches: tuple[BreachRule, ...]
+    templates: tuple[Template, ...]
+    channels: tuple[Channel, ...]
+    communication: Communication
+    feedback: Feedback
+    metrics: tuple[Metric, ...]
+    document: Document = field(compare=False, repr=False)
+
+    @staticmethod
+    def _find(kind: str, items: Iterable[T], name: str) -> T:
+        items = tuple(items)
+        for item in items:
+            if item.id == name:  # type: ignore[attr-defined]
+                return item
+        raise UnknownName(kind, name, (i.id for i in items))  # type: ignore[attr-defined]
+
+    def role(self, name: str) -> Role:
+        return self._find("role", self.roles, name)
+
+    def tier(self, name: str) -> Tier:
+        return self._find("tier", self.tiers, name)
+
+    def category(self, name: str) -> Category:
+        return self._find("category", self.categories, name)
+
+    def priority(self, name: str) -> Priority:
+        return self._find("priority", self.priorities, name)
+
+    def calendar(self, name: str) -> Calendar:
+        return self._find("calendar", self.calendars, name)
+
+    def trigger(self, name: str) -> Trigger:
+        return self._find("trigger", self.triggers, name)
+
+    def template(self, name: str) -> Template:
+        return self._find("template", self.templates, name)
+
+    def channel(self, name: str) -> Channel:
+        return self._find("channel", self.channels, name)
+
+    def level(self, scale: str, name: str) -> Level:
+        return self._find(f"{scale} level", self.urgency if scale == "urgency" else self.impact, name)
+
+    def locate(self, path: JsonPath) -> Location:
+        """Where a part of the definition is written, for messages that point at lines."""
+        return self.document.locate(path)
+
+    def domains(self) -> dict[str, tuple[Any, ...]]:
+        """The finite values each condition field can take, in the model's order."""
+        return {
+            "category": tuple(c.id for c in self.categories),
+            "urgency": tuple(u.id for u in self.urgency),
+            "impact": tuple(i.id for i in self.impact),
+            "reproduced": (True, False),
+            "priority": tuple(p.id for p in self.priorities),
+        }
+
+
+class _Builder:
+    """Builds model entities from schema-valid data, collecting duration problems on the way."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def duration(self, text: str, path: JsonPath) -> Duration:
+        try:
+            return parse_duration(text)
+        except ValueError as error:
+            self.problems.append(Problem(self.doc.locate(path), str(error)))
+            return Duration(
+                1, "hour", False, text
+            )  # never escapes: the loader refuses a process with problems
+
+    def many(self, key: str, make: Callable[[dict[str, Any], JsonPath], T]) -> tuple[T, ...]:
+        return tuple(make(raw, (key, i)) for i, raw in enumerate(self.doc.data.get(key, [])))
+
+    def at(self, path: JsonPath) -> Location:
+        return self.doc.locate(path)
+
+
+def _time(text: str | None) -> time | None:
+    return time.fromisoformat(text) if text else None
+
+
+def condition(raw: Mapping[str, list[Any]]) -> Condition:
+    return Condition(tuple((key, frozenset(raw[key])) for key in CONDITION_FIELDS if key in raw))
+
+
+def build_process(doc: Document) -> tuple[Process, list[Problem]]:
+    """The model of a schema-valid document, and any problems found while typing its values."""
+    b = _Builder(doc)
+    d = doc.data
+    t = tuple
+
+    def priority(r: dict[str, Any], p: JsonPath) -> Priority:
+        return Priority(
+            r["id"],
+            r["name"],
+            r["colour"],
+            r["calendar"],
+            *(b.duration(r[k], (*p, k)) for k in ("first_response", "resolution", "acknowledge")),
+            r["customer_updates"],
+            b.at(p),
+        )
+
+    def calendar(r: dict[str, Any], p: JsonPath) -> Calendar:
+        return Calendar(
+            r["id"],
+            r["name"],
+            r["time_zone"],
+            r["summary"],
+            r.get("always_open", False),
+            r.get("holidays"),
+            t(WEEKDAYS.index(day) for day in r.get("days", [])),
+            _time(r.get("opens")),
+            _time(r.get("closes")),
+            b.at(p),
+        )
+
+    def clock(name: str, r: dict[str, Any]) -> Clock:
+        target = r.get("target")
+        return Clock(
+            name,
+            r["name"],
+            r["starts"],
+            r["pauses_while_waiting"],
+            r["summary"],
+            t(r.get("tiers", [])),
+            t(r.get("categories", [])),
+            t(r.get("except_categories", [])),
+            b.duration(target, ("clocks", name, "target")) if target else None,
+            r.get("calendar"),
+            r.get("owner"),
+        )
+
+    def handover(r: dict[str, Any], p: JsonPath) -> Handover:
+        w = r.get("fix_window")
+        window = (
+            FixWindow(
+                t(w["priorities"]),
+                WEEKDAYS.index(w["weekday"]),
+                time.fromisoformat(w["opens"]),
+                w["calendar"],
+                w["summary"],
+            )
+            if w
+            else None
+        )
+        return Handover(
+            r["id"],
+            r["name"],
+            r["from"],
+            r["to"],
+            r["when"],
+            r.get("template"),
+            t(r["notify"]),
+            r["summary"],
+            t(r.get("immediate", [])),
+            window,
+            r.get("has_time_goal", True),
+            b.at(p),
+        )
+
+    def template(r: dict[str, Any], p: JsonPath) -> Template:
+        fields = t(
+            TemplateField(
+                f["id"],
+                f["name"],
+                f["required"],
+                condition(f["required_when"]) if "required_when" in f else None,
+                f.get("hint", ""),
+            )
+            for f in r["fields"]
+        )
+        return Template(r["id"], r["name"], r["from"], r["to"], r["summary"], fields, b.at(p))
+
+    alerts = d["sla_alerts"]
+    process = Process(
+        file=doc.file,
+        meta=Meta(**{k: str(v) for k, v in d["process"].items()}),
+        roles=b.many(
+            "roles",
+            lambda r, p: Role(
+                r["id"],
+                r["name"],
+                r["summary"],
+                t(r["responsibilities"]),
+                t(r.get("challenges", [])),
+                t(r.get("needs", [])),
+                b.at(p),
+            ),
+        ),
+        tiers=b.many(
+            "tiers",
+            lambda r, p: Tier(
+                r["id"],
+                r["name"],
+                r["short_name"],
+                r["owner"],
+                r["summary"],
+                r["talks_to_customers"],
+                b.at(p),
+            ),
+        ),
+        categories=b.many("categories", lambda r, p: Category(r["id"], r["name"], r["summary"], b.at(p))),
+        urgency=b.many("urgency", lambda r, p: Level(r["id"], r["name"], r["definition"], b.at(p))),
+        impact=b.many("impact", lambda r, p: Level(r["id"], r["name"], r["definition"], b.at(p))),
+        priorities=b.many("priorities", priority),
+        matrix=MappingProxyType(
+            {(u, i): pr for u, row in d["priority_matrix"].items() for i, pr in row.items()}
+        ),
+        floors=b.many(
+            "priority_floors", lambda r, p: Floor(r["category"], r["minimum"], r["summary"], b.at(p))
+        ),
+        calendars=b.many("calendars", calendar),
+        clocks=MappingProxyType({name: clock(name, raw) for name, raw in d["clocks"].items()}),
+        triggers=b.many(
+            "triggers",
+            lambda r, p: Trigger(
+                r["id"],
+                r["name"],
+                r["summary"],
+                condition(r["when"]),
+                r["route"],
+                t(r["notify"]),
+                r["template"],
+                t(r.get("overlaps", [])),
+                b.at(p),
+            ),
+        ),
+        default_route=DefaultRoute(**d["default_route"]),
+        announcements=b.many(
+            "announcements",
+            lambda r, p: Announcement(
+                r["id"], r["name"], r["summary"], condition(r["when"]), t(r["notify"]), b.at(p)
+            ),
+        ),
+        handovers=b.many("handovers", handover),
+        at_risk=AtRisk(
+            alerts["at_risk"]["threshold_percent"],
+            alerts["at_risk"]["action"],
+            t(alerts["at_risk"]["notify"]),
+            alerts["at_risk"]["summary"],
+        ),
+        breaches=tuple(
+            BreachRule(
+                r["id"],
+                r["name"],
+                t(r["tiers"]),
+                t(r["priorities"]),
+                r.get("escalate_to"),
+                r.get("alert"),
+                t(r["notify"]),
+                r["summary"],
+                b.at(("sla_alerts", "breaches", i)),
+            )
+            for i, r in enumerate(alerts["breaches"])
+        ),
+        templates=b.many("templates", template),
+        channels=b.many("channels", lambda r, p: Channel(r["id"], r["purpose"], t(r["members"]), b.at(p))),
+        communication=Communication(**d["communication"]),
+        feedback=Feedback(**d["feedback"]),
+        metrics=b.many("metrics", lambda r, p: Metric(r["id"], r["name"], r["summary"], b.at(p))),
+        document=doc,
+    )
+    return process, b.problems

@@ -1,0 +1,101 @@
+"""JSON Schema validation of a Document, each error placed at the node (or key) it is about."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .problems import Problem
+from .source import Document
+
+_JSON_TYPES = {
+    dict: "a mapping",
+    list: "a list",
+    str: "text",
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+    type(None): "nothing (null)",
+}
+_SCHEMA_TYPES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+    "null": "nothing (null)",
+}
+
+
+def load_schema(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _describe(path: tuple[str | int, ...]) -> str:
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    return text or "the document"
+
+
+def _problems(doc: Document, error: ValidationError) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    where = doc.locate(path)
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    instance = error.instance
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = schema.get("properties", {})
+        return [
+            Problem(
+                doc.locate((*path, key), key=True),
+                f"unknown key '{key}' in {_describe(path)}",
+                did_you_mean(key, known),
+            )
+            for key in instance
+            if key not in known
+        ]
+    if error.validator == "required":
+        missing = str(error.message).split("'")[1]
+        return [Problem(where, f"missing required key '{missing}' in {_describe(path)}")]
+    if error.validator == "enum":
+        options = ", ".join(str(o) for o in error.validator_value)
+        return [
+            Problem(
+                where, f"'{instance}' is not one of: {options}", did_you_mean(instance, error.validator_value)
+            )
+        ]
+    if error.validator == "type":
+        wanted = _SCHEMA_TYPES.get(str(error.validator_value), str(error.validator_value))
+        return [
+            Problem(
+                where, f"{_describe(path)} must be {wanted}, not {_JSON_TYPES.get(type(instance), 'this')}"
+            )
+        ]
+    if error.validator == "pattern":
+        return [
+            Problem(
+                where, f"'{instance}' is not valid for {_describe(path)}: {schema.get('description', '')}"
+            )
+        ]
+    if error.validator in ("minItems", "minProperties", "minLength"):
+        return [Problem(where, f"{_describe(path)} must not be empty")]
+    if error.validator == "uniqueItems":
+        return [Problem(where, f"{_describe(path)} lists the same value twice")]
+    return [Problem(where, f"{_describe(path)}: {error.message}")]
+
+
+def validate_schema(doc: Document, schema: Mapping[str, Any]) -> list[Problem]:
+    """Every schema error of the document, as located problems."""
+    validator = Draft202012Validator(schema)
+    return [problem for error in validator.iter_errors(doc.data) for problem in _problems(doc, error)]

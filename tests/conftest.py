@@ -1,0 +1,50 @@
+"""Shared fixtures: the project's paths, the default process loaded once, and an in-process CLI runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cep.cli import main
+from cep.loader import load_process
+from cep.model import Process
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESS = ROOT / "process" / "escalation.yaml"
+SCHEMA = ROOT / "process" / "schema" / "process.schema.json"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def process() -> Process:
+    return load_process(PROCESS, SCHEMA)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def __str__(self) -> str:  # shown in assertion messages
+        return f"exit {self.code}\n--- stdout\n{self.out}\n--- stderr\n{self.err}"
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run `cep ARGS...` in-process from the project root; return exit code and output."""
+
+    def run(*args: str, stdin: str | None = None) -> Result:
+        monkeypatch.chdir(ROOT)
+        if stdin is not None:
+            import io
+            import sys
+
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
