@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from cep.cli import main
 from cep.loader import load_process
 from cep.model import Process
-
-ROOT = Path(__file__).resolve().parent.parent
-PROCESS = ROOT / "process" / "escalation.yaml"
-SCHEMA = ROOT / "process" / "schema" / "process.schema.json"
-DATA = Path(__file__).resolve().parent / "data"
+from project import PROCESS, ROOT, SCHEMA
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT
+from project import DATA, ROOT
 
 BAD = DATA / "bad"
 
@@ -46,9 +46,7 @@ def test_huge_file_refused_before_parsing(tmp_path: Path, run_cli) -> None:
             handle.write(line)
     result = run_cli("validate", str(huge))
     assert result.code == 1, result
-    assert (
-        result.err == f"{huge}: error: the file is {huge.stat().st_size} bytes; the limit is 2097152 bytes\n"
-    )
+    assert result.err == f"{huge}: error: the file is {huge.stat().st_size} bytes; the limit is 2097152 bytes\n"
 
 
 def test_refused_as_a_subprocess_without_traceback() -> None:

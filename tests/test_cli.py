@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT
+from project import ROOT
 
 
 def test_validate_accepts_the_default_process(run_cli) -> None:

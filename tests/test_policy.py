@@ -225,9 +225,7 @@ def test_templates(process: Process) -> None:
         optional = {f.id for f in template.fields if not f.required}
         assert (required, optional) == (REQUIRED[template.id], OPTIONAL[template.id]), template.id
     steps = next(f for f in process.template("escalation-report").fields if f.id == "steps_to_reproduce")
-    assert steps.required_when is not None and steps.required_when.terms == (
-        ("category", frozenset({"bug"})),
-    )
+    assert steps.required_when is not None and steps.required_when.terms == (("category", frozenset({"bug"})),)
     assert [(t.from_tier, t.to) for t in process.templates] == [
         ("tier-1", "tier-2-pm"),
         ("tier-1", "tier-2-po"),

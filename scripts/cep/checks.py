@@ -130,7 +130,7 @@ class _Checker:
             if (rule.escalate_to is None) == (rule.alert is None):
                 self.error(
                     path,
-                    f"breach rule '{rule.id}' needs exactly one of 'escalate_to' (a tier) or 'alert' (a role)",  # noqa: E501
+                    f"breach rule '{rule.id}' needs exactly one of 'escalate_to' (a tier) or 'alert' (a role)",
                 )
             if rule.escalate_to:
                 self.ref("tier", rule.escalate_to, (*path, "escalate_to"))
@@ -202,9 +202,7 @@ class _Checker:
             if cal.always_open:
                 continue
             if not cal.days or cal.opens is None or cal.closes is None:
-                self.error(
-                    path, f"calendar '{cal.id}' needs 'days', 'opens' and 'closes' (or 'always_open: true')"
-                )
+                self.error(path, f"calendar '{cal.id}' needs 'days', 'opens' and 'closes' (or 'always_open: true')")
             elif cal.opens >= cal.closes:
                 self.error((*path, "closes"), f"calendar '{cal.id}' closes before it opens")
 
@@ -213,9 +211,7 @@ class _Checker:
         calendars = {c.id: c for c in p.calendars}
         for i, priority in enumerate(p.priorities):
             cal = calendars.get(priority.calendar)
-            if cal is None or (
-                not cal.always_open and not (cal.opens and cal.closes and cal.opens < cal.closes)
-            ):
+            if cal is None or (not cal.always_open and not (cal.opens and cal.closes and cal.opens < cal.closes)):
                 continue  # the calendar's own problem is reported already
             for key in ("first_response", "resolution", "acknowledge"):
                 self.duration_fits(getattr(priority, key), cal.always_open, ("priorities", i, key))
@@ -228,9 +224,7 @@ class _Checker:
                 )
         review = p.clocks["review"]
         if review.target and review.calendar in calendars:
-            self.duration_fits(
-                review.target, calendars[review.calendar].always_open, ("clocks", "review", "target")
-            )
+            self.duration_fits(review.target, calendars[review.calendar].always_open, ("clocks", "review", "target"))
 
     def duration_fits(self, duration: Duration, always_open: bool, path: JsonPath) -> None:
         if duration.business and always_open:

@@ -50,18 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cep", description="The customer escalation process, as code.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = sub.add_parser(
-        "validate", help="check process definitions; list every problem as FILE:LINE:COL"
-    )
+    validate = sub.add_parser("validate", help="check process definitions; list every problem as FILE:LINE:COL")
     validate.add_argument("files", nargs="*", type=Path, metavar="FILE", help=f"default: {DEFAULT_PROCESS}")
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA, help=f"default: {DEFAULT_SCHEMA}")
     validate.set_defaults(run=cmd_validate)
 
     route = sub.add_parser("route", help="route tickets (JSON Lines) through the process")
-    route.add_argument(
-        "input", nargs="?", default="-", metavar="INPUT", help="JSON Lines file, or - for stdin"
-    )
+    route.add_argument("input", nargs="?", default="-", metavar="INPUT", help="JSON Lines file, or - for stdin")
     route.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
     route.add_argument("--at", metavar="ISO-TIME", help="judge every clock at this moment")
     route.add_argument(

@@ -24,9 +24,7 @@ class UnknownName(LookupError):
     def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
         known = list(known)
         hint = did_you_mean(name, known)
-        super().__init__(
-            f"unknown {kind} '{name}'; known: {', '.join(known)}" + (f" ({hint})" if hint else "")
-        )
+        super().__init__(f"unknown {kind} '{name}'; known: {', '.join(known)}" + (f" ({hint})" if hint else ""))
 
 
 @dataclass(frozen=True)
@@ -392,9 +390,7 @@ class _Builder:
             return parse_duration(text)
         except ValueError as error:
             self.problems.append(Problem(self.doc.locate(path), str(error)))
-            return Duration(
-                1, "hour", False, text
-            )  # never escapes: the loader refuses a process with problems
+            return Duration(1, "hour", False, text)  # never escapes: the loader refuses a process with problems
 
     def many(self, key: str, make: Callable[[dict[str, Any], JsonPath], T]) -> tuple[T, ...]:
         return tuple(make(raw, (key, i)) for i, raw in enumerate(self.doc.data.get(key, [])))
@@ -531,12 +527,8 @@ def build_process(doc: Document) -> tuple[Process, list[Problem]]:
         urgency=b.many("urgency", lambda r, p: Level(r["id"], r["name"], r["definition"], b.at(p))),
         impact=b.many("impact", lambda r, p: Level(r["id"], r["name"], r["definition"], b.at(p))),
         priorities=b.many("priorities", priority),
-        matrix=MappingProxyType(
-            {(u, i): pr for u, row in d["priority_matrix"].items() for i, pr in row.items()}
-        ),
-        floors=b.many(
-            "priority_floors", lambda r, p: Floor(r["category"], r["minimum"], r["summary"], b.at(p))
-        ),
+        matrix=MappingProxyType({(u, i): pr for u, row in d["priority_matrix"].items() for i, pr in row.items()}),
+        floors=b.many("priority_floors", lambda r, p: Floor(r["category"], r["minimum"], r["summary"], b.at(p))),
         calendars=b.many("calendars", calendar),
         clocks=MappingProxyType({name: clock(name, raw) for name, raw in d["clocks"].items()}),
         triggers=b.many(
@@ -556,9 +548,7 @@ def build_process(doc: Document) -> tuple[Process, list[Problem]]:
         default_route=DefaultRoute(**d["default_route"]),
         announcements=b.many(
             "announcements",
-            lambda r, p: Announcement(
-                r["id"], r["name"], r["summary"], condition(r["when"]), t(r["notify"]), b.at(p)
-            ),
+            lambda r, p: Announcement(r["id"], r["name"], r["summary"], condition(r["when"]), t(r["notify"]), b.at(p)),
         ),
         handovers=b.many("handovers", handover),
         at_risk=AtRisk(

@@ -70,24 +70,12 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
         return [Problem(where, f"missing required key '{missing}' in {_describe(path)}")]
     if error.validator == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
-        return [
-            Problem(
-                where, f"'{instance}' is not one of: {options}", did_you_mean(instance, error.validator_value)
-            )
-        ]
+        return [Problem(where, f"'{instance}' is not one of: {options}", did_you_mean(instance, error.validator_value))]
     if error.validator == "type":
         wanted = _SCHEMA_TYPES.get(str(error.validator_value), str(error.validator_value))
-        return [
-            Problem(
-                where, f"{_describe(path)} must be {wanted}, not {_JSON_TYPES.get(type(instance), 'this')}"
-            )
-        ]
+        return [Problem(where, f"{_describe(path)} must be {wanted}, not {_JSON_TYPES.get(type(instance), 'this')}")]
     if error.validator == "pattern":
-        return [
-            Problem(
-                where, f"'{instance}' is not valid for {_describe(path)}: {schema.get('description', '')}"
-            )
-        ]
+        return [Problem(where, f"'{instance}' is not valid for {_describe(path)}: {schema.get('description', '')}")]
     if error.validator in ("minItems", "minProperties", "minLength"):
         return [Problem(where, f"{_describe(path)} must not be empty")]
     if error.validator == "uniqueItems":

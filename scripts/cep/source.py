@@ -101,11 +101,7 @@ def _yaml_problem(file: str, text: str, error: yaml.YAMLError) -> Problem:
     location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
     problem = getattr(error, "problem", None) or str(error)
     lines = text.splitlines()
-    at_tab = (
-        mark is not None
-        and mark.line < len(lines)
-        and lines[mark.line][mark.column : mark.column + 1] == "\t"
-    )
+    at_tab = mark is not None and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t"
     if at_tab or "'\\t'" in problem:
         return Problem(location, "tab character: YAML indents with spaces, not tabs")
     context = getattr(error, "context", None)
@@ -153,9 +149,7 @@ class _Walker:
         try:
             return convert(node.value)
         except ValueError:
-            self.problems.append(
-                Problem(self.where(node), f"'{node.value}' is not a valid {node.tag[len(_TAG) :]}")
-            )
+            self.problems.append(Problem(self.where(node), f"'{node.value}' is not a valid {node.tag[len(_TAG) :]}"))
             return node.value
 
     def _collection(self, node: yaml.Node, path: JsonPath) -> Any:
@@ -198,9 +192,7 @@ class _TooLarge(Exception):
 def parse_text(text: str, file: str) -> Document:
     """Parse YAML text into a Document; raise InvalidProcess with every problem found."""
     if not text.strip():
-        raise InvalidProcess(
-            [Problem(Location(file, 1, 1), "the file is empty: expected a process definition")]
-        )
+        raise InvalidProcess([Problem(Location(file, 1, 1), "the file is empty: expected a process definition")])
     try:
         node = yaml.compose(text, Loader=_CoreSchemaLoader)
     except yaml.YAMLError as error:
@@ -224,15 +216,11 @@ def read_document(path: Path, file: str | None = None) -> Document:
     file = file or str(path)
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise InvalidProcess(
-            [Problem(Location(file), f"the file is {size} bytes; the limit is {MAX_BYTES} bytes")]
-        )
+        raise InvalidProcess([Problem(Location(file), f"the file is {size} bytes; the limit is {MAX_BYTES} bytes")])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         where = _offset_location(file, raw, error.start)
-        raise InvalidProcess(
-            [Problem(where, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})")]
-        ) from None
+        raise InvalidProcess([Problem(where, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})")]) from None
     return parse_text(text, file)

@@ -1,0 +1,63 @@
+Feature: Time goals at risk and missed
+  At 75% of a goal's time a warning is posted. A ticket still at Tier 1 that misses a goal escalates
+  to the Project Manager; a P1 or P2 ticket that misses a goal at Tier 2 or Tier 3 alerts the
+  technical program manager and stays where it is. Resolution clocks pause while the ticket waits
+  for the customer.
+
+  Background:
+    Given a "how-to" ticket with "high" urgency and "team" impact
+    And it was created at "Mon 2026-11-30 08:00"
+
+  Scenario: Early on, the clock is fine
+    When the clocks are checked at "Mon 2026-11-30 10:00"
+    Then the first response clock is "ok" with no action
+
+  Scenario: At 75% of the time the goal is at risk and a warning is posted
+    When the clocks are checked at "Mon 2026-11-30 11:00"
+    Then the first response clock is "at-risk" with action "warn"
+
+  Scenario: A ticket still at Tier 1 that misses its goal escalates to the Project Manager
+    When the clocks are checked at "Mon 2026-11-30 12:30"
+    Then the first response clock is "breached" with action "escalate:tier-2-pm"
+
+  Scenario: A P2 ticket that misses its goal at Tier 2 alerts the technical program manager
+    Given it is with the Project Manager since "Mon 2026-11-30 09:00"
+    When the clocks are checked at "Wed 2026-12-02 17:00"
+    Then the resolution clock is "breached" with action "alert:technical-program-manager"
+    And it stays with the Project Manager
+
+  Scenario: A P3 ticket that misses its goal at Tier 2 raises no alert
+    Given a "how-to" ticket with "medium" urgency and "team" impact
+    And it was created at "Mon 2026-11-30 08:00"
+    And it is with the Project Manager since "Mon 2026-11-30 09:00"
+    When the clocks are checked at "Tue 2026-12-01 09:00"
+    Then the first response clock is "breached" with no action
+
+  Scenario: A hand-over Tier 2 does not acknowledge in time alerts the technical program manager
+    Given a "content" ticket with "high" urgency and "team" impact
+    And it was created at "Mon 2026-11-30 08:00"
+    When the clocks are checked at "Mon 2026-11-30 10:30"
+    Then it is routed to the Project Manager
+    And the Tier acknowledgement clock is "breached" with action "alert:technical-program-manager"
+
+  Scenario: A response in time meets the goal
+    Given the first response was given at "Mon 2026-11-30 11:30"
+    When the clocks are checked at "Tue 2026-12-01 09:00"
+    Then the first response clock is "met" with no action
+
+  Scenario: A late response misses the goal
+    Given the first response was given at "Mon 2026-11-30 12:30"
+    When the clocks are checked at "Tue 2026-12-01 09:00"
+    Then the first response clock is "missed" with no action
+
+  Scenario: Waiting for the customer pauses the resolution clock but not the first response
+    Given it waited for the customer from "Mon 2026-11-30 10:00" to "Tue 2026-12-01 10:00"
+    When Tier 1 triages it
+    Then the first response is due "Mon 2026-11-30 12:00"
+    And the resolution is due "Thu 2026-12-03 17:00"
+
+  Scenario: While the customer has not answered yet, the resolution clock stands still
+    Given it has been waiting for the customer since "Tue 2026-12-01 08:00"
+    When the clocks are checked at "Wed 2026-12-02 17:00"
+    Then the resolution is due "Fri 2026-12-04 17:00"
+    And the resolution clock is "ok" with no action

@@ -1,0 +1,45 @@
+Feature: Every hand-over carries its template, complete
+  An escalation that lacks a required field goes back to Tier 1 with the list of what is missing;
+  its time goals keep running.
+
+  Scenario: An escalation report without a description goes back to Tier 1
+    Given a "bug" ticket with "high" urgency and "team" impact
+    And Tier 1 has reproduced it
+    And it was created at "Fri 2026-11-27 16:00"
+    And the escalation report lacks "Description" and "Steps to reproduce"
+    When Tier 1 triages it
+    Then it is returned to Tier 1 for "Description" and "Steps to reproduce"
+    And the trigger is "confirmed-bug"
+    And "#cep-escalations" is not notified
+    And the first response is due "Mon 2026-11-30 11:00"
+
+  Scenario: Steps to reproduce are required for bugs only
+    Given a "content" ticket with "high" urgency and "team" impact
+    And the escalation report lacks "Steps to reproduce"
+    When Tier 1 triages it
+    Then it is routed to the Project Manager
+    And nothing is missing
+
+  Scenario: A complete escalation report goes through
+    Given a "bug" ticket with "high" urgency and "team" impact
+    And Tier 1 has reproduced it
+    And the escalation report is complete
+    When Tier 1 triages it
+    Then it is routed to the Project Manager
+    And nothing is missing
+
+  Scenario: An insight without the user's motivation goes back to Tier 1
+    Given a "feature-request" ticket with "low" urgency and "team" impact
+    And the insight lacks "User's motivation"
+    When Tier 1 triages it
+    Then it is returned to Tier 1 for "User's motivation"
+    And the trigger is "product-insight"
+
+  Scenario: A bug hand-off without acceptance criteria stays with the Project Manager
+    Given a "bug" ticket with "high" urgency and "team" impact
+    And it is with the Project Manager since "Thu 2026-12-10 10:00"
+    And a code change is needed
+    And the bug hand-off lacks "Acceptance criteria"
+    When the Project Manager hands it over
+    Then it stays with the Project Manager
+    And "Acceptance criteria" is missing

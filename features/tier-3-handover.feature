@@ -1,0 +1,61 @@
+Feature: Tier 2 hands bugs that need a code change to development
+  P1 and P2 bugs go to Tier 3 at once and interrupt planned work. P3 and P4 wait for the weekly
+  bug-fix window: Tier 3's acknowledgement clock starts at the first Wednesday 08:00 at or after
+  the hand-over, or at the next opening after it when that Wednesday is a public holiday.
+
+  Scenario: A P2 bug goes to development at once
+    Given a "bug" ticket with "high" urgency and "team" impact
+    And it is with the Project Manager since "Thu 2026-12-10 10:00"
+    And a code change is needed
+    When the Project Manager hands it over
+    Then it is routed to Development
+    And "#cep-dev-triage" is notified
+    And the Tier acknowledgement is due "Thu 2026-12-10 12:00"
+
+  Scenario: A P1 bug interrupts the weekend
+    Given a "bug" ticket with "critical" urgency and "platform" impact
+    And it is with the Project Manager since "Sat 2026-11-28 10:00"
+    And a code change is needed
+    When the Project Manager hands it over
+    Then it is routed to Development
+    And "#cep-dev-triage" is notified
+    And "#cep-incidents" is notified
+    And the Tier acknowledgement is due "Sat 2026-11-28 10:30"
+
+  Scenario: A P3 bug waits for next Wednesday's window
+    Given a "bug" ticket with "medium" urgency and "team" impact
+    And it is with the Project Manager since "Thu 2026-12-03 10:00"
+    And a code change is needed
+    When the Project Manager hands it over
+    Then it is routed to Development
+    And the Tier acknowledgement is due "Wed 2026-12-09 17:00"
+
+  Scenario: A hand-over early on a Wednesday catches that morning's window
+    Given a "bug" ticket with "medium" urgency and "team" impact
+    And it is with the Project Manager since "Wed 2026-12-09 07:30"
+    And a code change is needed
+    When the Project Manager hands it over
+    Then the Tier acknowledgement is due "Wed 2026-12-09 17:00"
+
+  Scenario: A hand-over after the window opened waits a week
+    Given a "bug" ticket with "medium" urgency and "team" impact
+    And it is with the Project Manager since "Wed 2026-12-02 09:00"
+    And a code change is needed
+    When the Project Manager hands it over
+    Then the Tier acknowledgement is due "Wed 2026-12-09 17:00"
+
+  Scenario: When the window's Wednesday is a public holiday, the window opens the next business morning
+    Given a "bug" ticket with "low" urgency and "individual" impact
+    And it is with the Project Manager since "Thu 2026-12-10 10:00"
+    And a code change is needed
+    When the Project Manager hands it over
+    Then its priority is "P4"
+    And it is routed to Development
+    And the Tier acknowledgement is due "Fri 2026-12-18 17:00"
+
+  Scenario: Without a code change the bug stays with the Project Manager
+    Given a "bug" ticket with "high" urgency and "team" impact
+    And it is with the Project Manager since "Thu 2026-12-10 10:00"
+    When the Project Manager hands it over
+    Then it stays with the Project Manager
+    And there is no Tier acknowledgement goal

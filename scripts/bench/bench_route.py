@@ -1,0 +1,49 @@
+"""Routing throughput of `cep route --format jsonl` on 100,000 generated tickets, against the floor of only
+reading and writing the same JSON lines."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from common import BIN, median_seconds
+
+COUNT = 100_000
+FLOOR = "import json, sys\nfor line in open(sys.argv[1]):\n    sys.stdout.write(json.dumps(json.loads(line)) + '\\n')\n"
+
+
+def generate(path: Path) -> None:
+    rng = random.Random(7)
+    start = datetime.fromisoformat("2026-01-05T00:00:00+02:00")
+    categories = ["how-to", "account", "content", "bug", "outage", "feature-request", "feedback"]
+    with path.open("w") as out:
+        for n in range(COUNT):
+            created = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 365))
+            ticket = {
+                "id": f"T{n}",
+                "category": rng.choice(categories),
+                "urgency": rng.choice(["critical", "high", "medium", "low"]),
+                "impact": rng.choice(["platform", "organisation", "team", "individual"]),
+                "created": created.isoformat(),
+                "reproduced": rng.random() < 0.5,
+            }
+            out.write(json.dumps(ticket) + "\n")
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as tmp:
+        tickets = Path(tmp) / "tickets.jsonl"
+        floor_script = Path(tmp) / "floor.py"
+        generate(tickets)
+        floor_script.write_text(FLOOR)
+        floor = median_seconds([sys.executable, str(floor_script), str(tickets)], runs=5)
+        routed = median_seconds([str(BIN / "cep"), "route", "--format", "jsonl", str(tickets)], runs=5)
+    print(
+        f"cep route: median {routed:.2f} s = {COUNT / routed:,.0f} tickets/s; "
+        f"floor (read+write JSON lines) {floor:.2f} s = {COUNT / floor:,.0f} tickets/s; "
+        f"throughput ratio {floor / routed:.2f} (goal >= 0.5)"
+    )

@@ -1,0 +1,28 @@
+"""Shared helpers for the benchmarks: run a command several times and report medians and ratios."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def median_seconds(command: Sequence[str], runs: int = 5, stdin: bytes | None = None) -> float:
+    """Median wall time of `command`, run `runs` times from the project root (after one warm-up run)."""
+    times = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, input=stdin, stdout=subprocess.DEVNULL, check=True)
+        if i:  # the first run warms the file-system cache
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def report(name: str, measured: float, floor: float, unit: str = "s") -> None:
+    print(f"{name}: median {measured:.3f} {unit}, floor {floor:.3f} {unit}, ratio {measured / floor:.2f}")

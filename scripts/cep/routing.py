@@ -1,0 +1,320 @@
+"""The router: where a ticket goes, at what priority, whom to tell, when each clock is due, and why.
+
+Pure: no I/O and no clock reads; the moment to judge clocks at is an argument. Everything comes from the
+process model: triggers, matrix, floors, calendars, hand-overs, templates and breach rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from .calendars import BusinessCalendar, fix_window_start
+from .durations import Duration
+from .model import Handover, Process, Template, Trigger
+from .tickets import Ticket
+
+CLOCK_NAMES = ("first_response", "resolution", "review", "acknowledge")
+# Ticket attributes that also fill the template fields of the same name.
+_FROM_TICKET = ("category", "urgency", "impact", "priority")
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """One clock judged at a moment: `ok`, `at-risk`, `breached`, or `met` / `missed` once stopped."""
+
+    name: str
+    due: datetime | None
+    state: str
+    action: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    ticket: str
+    route: str
+    priority: str
+    trigger: str | None
+    notify: tuple[str, ...]
+    template: str | None
+    missing_fields: tuple[str, ...]
+    due: Mapping[str, datetime | None]  # only the clocks that apply; None while paused with no end in sight
+    starts: Mapping[str, datetime]
+    explanation: str
+    clocks: tuple[ClockState, ...] | None = None
+
+
+@dataclass(frozen=True)
+class _Path:
+    """What the ticket's finite fields decide, cached per combination: the route before deadlines."""
+
+    priority: str
+    matrix_priority: str
+    trigger: Trigger | None
+    handover: Handover | None
+    route: str
+    template: Template | None
+    notify: tuple[str, ...]
+    announce: tuple[str, ...]
+
+
+def normalise_field(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+class Router:
+    """Routes tickets through one process; build once, call `route` per ticket."""
+
+    def __init__(self, process: Process) -> None:
+        self.process = process
+        self.calendars = {c.id: BusinessCalendar(c) for c in process.calendars}
+        self.rank = {p.id: i for i, p in enumerate(process.priorities)}
+        self.priorities = {p.id: p for p in process.priorities}
+        self.templates = {t.id: t for t in process.templates}
+        self.tier_names = {t.id: t.name for t in process.tiers}
+        self.triage_tier = process.default_route.tier
+        self.path = lru_cache(maxsize=4096)(self._path)
+
+    # -- what the fields decide ---------------------------------------------------------------------------
+    def priority_of(self, category: str, urgency: str, impact: str) -> tuple[str, str]:
+        """(priority, matrix cell's priority): the floors can only raise the matrix's answer."""
+        cell = self.process.matrix[(urgency, impact)]
+        priority = cell
+        for floor in self.process.floors:
+            if floor.category == category and self.rank[priority] > self.rank[floor.minimum]:
+                priority = floor.minimum
+        return priority, cell
+
+    def _path(self, category: str, urgency: str, impact: str, reproduced: bool, tier: str, code: bool) -> _Path:
+        priority, cell = self.priority_of(category, urgency, impact)
+        values = {
+            "category": category,
+            "urgency": urgency,
+            "impact": impact,
+            "reproduced": reproduced,
+            "priority": priority,
+        }
+        announce = tuple(c for a in self.process.announcements if a.when.matches(values) for c in a.notify)
+        trigger = handover = None
+        route, notify, template = tier, (), None
+        if tier == self.triage_tier:
+            trigger = next((t for t in self.process.triggers if t.when.matches(values)), None)
+            if trigger:
+                route, notify, template = trigger.route, trigger.notify, self.templates[trigger.template]
+        else:
+            handover = next(
+                (h for h in self.process.handovers if h.from_tier == tier and h.when == "needs-code-change" and code),
+                None,
+            )
+            if handover:
+                route, notify = handover.to_tier, handover.notify
+                template = self.templates[handover.template] if handover.template else None
+        return _Path(priority, cell, trigger, handover, route, template, notify, announce)
+
+    def missing_fields(self, template: Template, ticket: Ticket, priority: str) -> tuple[str, ...]:
+        filled = {normalise_field(k) for k, v in (ticket.fields or {}).items() if v not in (None, "", [], {})}
+        filled.update(_FROM_TICKET)
+        values = {
+            "category": ticket.category,
+            "urgency": ticket.urgency,
+            "impact": ticket.impact,
+            "reproduced": ticket.reproduced,
+            "priority": priority,
+        }
+        return tuple(
+            f.id
+            for f in template.fields
+            if (f.required or (f.required_when is not None and f.required_when.matches(values))) and f.id not in filled
+        )
+
+    # -- deadlines --------------------------------------------------------------------------------------------
+    def _deadline(
+        self,
+        calendar: BusinessCalendar,
+        start: datetime,
+        target: Duration,
+        waiting: tuple[tuple[datetime, datetime | None], ...],
+        at: datetime | None,
+    ) -> datetime | None:
+        """Deadline of a clock that pauses during `waiting`; None while a wait has no end and no `at` is given."""
+        due_offset = calendar.offset(start) + calendar.seconds(target)
+        start_offset = calendar.offset(start)
+        for wait_from, wait_to in sorted(waiting, key=lambda w: w[0]):
+            end = wait_to or at
+            if end is None:
+                return None
+            begin = max(calendar.offset(wait_from), start_offset)
+            if begin < due_offset:
+                due_offset += max(calendar.offset(end) - begin, 0)
+        return calendar.moment(due_offset)
+
+    def route(self, ticket: Ticket, at: datetime | None = None) -> Decision:
+        p = self.path(
+            ticket.category,
+            ticket.urgency,
+            ticket.impact,
+            ticket.reproduced,
+            ticket.tier,
+            ticket.needs_code_change,
+        )
+        priority = self.priorities[p.priority]
+        calendar = self.calendars[priority.calendar]
+        clocks = self.process.clocks
+        missing = (
+            self.missing_fields(p.template, ticket, p.priority) if p.template and ticket.fields is not None else ()
+        )
+        route, notify = (ticket.tier, ()) if missing else (p.route, p.notify)
+        notify = tuple(dict.fromkeys((*notify, *p.announce)))
+
+        starts = dict.fromkeys(("first_response", "resolution", "review"), ticket.created)
+        due: dict[str, datetime | None] = {"first_response": calendar.add(ticket.created, priority.first_response)}
+        review = clocks["review"]
+        if ticket.category not in clocks["resolution"].except_categories:
+            waits = ticket.waiting if clocks["resolution"].pauses_while_waiting else ()
+            due["resolution"] = self._deadline(calendar, ticket.created, priority.resolution, waits, at)
+        if ticket.category in review.categories and review.target and review.calendar:
+            due["review"] = self.calendars[review.calendar].add(ticket.created, review.target)
+        window_note = ""
+        if (
+            route != ticket.tier
+            and route in clocks["acknowledge"].tiers
+            and (p.handover is None or p.handover.has_time_goal)
+        ):
+            entered = ticket.escalated or ticket.created
+            window = p.handover.fix_window if p.handover else None
+            if window and p.priority in window.priorities:
+                entered = fix_window_start(entered, window.weekday, window.opens, self.calendars[window.calendar])
+                window_note = (
+                    f" {priority.id} waits for the bug-fix window: Tier 3's clock starts {entered.isoformat()}."
+                )
+            due["acknowledge"] = calendar.add(entered, priority.acknowledge)
+            starts["acknowledge"] = entered
+
+        decision = Decision(
+            ticket=ticket.id,
+            route=route,
+            priority=p.priority,
+            trigger=p.trigger.id if p.trigger else None,
+            notify=notify,
+            template=p.template.id if p.template else None,
+            missing_fields=missing,
+            due=due,
+            starts=starts,
+            explanation=self._explain(ticket, p, missing, calendar) + window_note,
+        )
+        if at is None:
+            return decision
+        return Decision(**{**decision.__dict__, "clocks": self._judge(ticket, decision, at)})
+
+    # -- clocks at a moment -------------------------------------------------------------------------------------
+    def _judge(self, ticket: Ticket, decision: Decision, at: datetime) -> tuple[ClockState, ...]:
+        stops = {
+            "first_response": ticket.responded,
+            "resolution": ticket.resolved,
+            "review": ticket.resolved,
+            "acknowledge": ticket.acknowledged,
+        }
+        states = []
+        for name, due in decision.due.items():
+            stopped = stops[name]
+            if stopped is not None and stopped <= at:
+                state, action = ("met" if due is None or stopped <= due else "missed"), None
+            elif due is None:
+                state, action = "ok", None
+            elif at >= due:
+                state, action = "breached", self._breach_action(ticket, decision, name)
+            elif self._at_risk(ticket, name, decision.starts[name], due, at, decision.priority):
+                state, action = "at-risk", self.process.at_risk.action
+            else:
+                state, action = "ok", None
+            states.append(ClockState(name, due, state, action))
+        return tuple(states)
+
+    def _at_risk(self, ticket: Ticket, name: str, start: datetime, due: datetime, at: datetime, priority: str) -> bool:
+        clock = self.process.clocks[name]
+        calendar = self.calendars[clock.calendar or self.priorities[priority].calendar]
+        waits = ticket.waiting if clock.pauses_while_waiting else ()
+        elapsed = calendar.open_between(start, at) - self._paused(calendar, waits, start, at, at)
+        total = calendar.open_between(start, due) - self._paused(calendar, waits, start, due, at)
+        return elapsed * 100 >= self.process.at_risk.threshold_percent * total
+
+    @staticmethod
+    def _paused(
+        calendar: BusinessCalendar,
+        waits: tuple[tuple[datetime, datetime | None], ...],
+        start: datetime,
+        until: datetime,
+        at: datetime,
+    ) -> int:
+        """Open seconds between `start` and `until` spent waiting; a wait still open lasts until `at`."""
+        return sum(
+            calendar.open_between(max(wait_from, start), min(wait_to or at, until)) for wait_from, wait_to in waits
+        )
+
+    def _breach_action(self, ticket: Ticket, decision: Decision, clock: str) -> str | None:
+        # The acknowledgement clock belongs to the receiving tier; the others to where the ticket is now.
+        tier = decision.route if clock == "acknowledge" else ticket.tier
+        rule = next((r for r in self.process.breaches if tier in r.tiers and decision.priority in r.priorities), None)
+        return rule.action if rule else None
+
+    # -- why ------------------------------------------------------------------------------------------------------
+    def _explain(self, ticket: Ticket, p: _Path, missing: tuple[str, ...], calendar: BusinessCalendar) -> str:
+        process = self.process
+        domains = process.domains()
+        parts = [f"Priority {p.priority}: urgency {ticket.urgency} × impact {ticket.impact} gives {p.matrix_priority}"]
+        if p.priority != p.matrix_priority:
+            parts[-1] += f", raised to {p.priority} by the {ticket.category} floor"
+        if p.trigger:
+            number = process.triggers.index(p.trigger) + 1
+            parts.append(
+                f"trigger {number} '{p.trigger.id}' matched ({p.trigger.when.describe(domains)}) "
+                f"→ {self.tier_names[p.trigger.route]}"
+            )
+        elif p.handover:
+            parts.append(
+                f"hand-over '{p.handover.id}' (a code change is needed) → {self.tier_names[p.handover.to_tier]}"
+            )
+        elif ticket.tier == self.triage_tier:
+            parts.append(f"no trigger matched: stays at {self.tier_names[ticket.tier]}")
+        else:
+            parts.append(f"stays at {self.tier_names[ticket.tier]}")
+        if missing:
+            parts.append(
+                f"returned to {self.tier_names[ticket.tier]}: the {p.template.id if p.template else ''} "
+                f"lacks {', '.join(missing)}"
+            )
+        cal = calendar.calendar
+        hours = (
+            "around the clock"
+            if cal.always_open
+            else f"{cal.opens:%H:%M}–{cal.closes:%H:%M} {cal.time_zone}"
+            + (f", {cal.holidays} holidays excluded" if cal.holidays else "")
+        )
+        parts.append(f"clocks count in '{cal.id}' ({hours})")
+        return "; ".join(parts) + "."
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    """The `cep route --format jsonl` object: exactly the documented keys."""
+    iso = lambda moment: moment.isoformat() if moment else None  # noqa: E731
+    out: dict[str, Any] = {
+        "id": decision.ticket,
+        "route": decision.route,
+        "priority": decision.priority,
+        "trigger": decision.trigger,
+        "notify": list(decision.notify),
+        "first_response_due": iso(decision.due["first_response"]),
+        "resolution_due": iso(decision.due.get("resolution")),
+    }
+    if "review" in decision.due:
+        out["review_due"] = iso(decision.due["review"])
+    if "acknowledge" in decision.due:
+        out["acknowledge_due"] = iso(decision.due["acknowledge"])
+    out["missing_fields"] = list(decision.missing_fields)
+    out["explanation"] = decision.explanation
+    if decision.clocks is not None:
+        out["clocks"] = {c.name: {"due": iso(c.due), "state": c.state, "action": c.action} for c in decision.clocks}
+    return out

@@ -1,0 +1,111 @@
+"""Business-time arithmetic: offsets, deadlines, openings, holidays and the bug-fix window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cep.calendars import BusinessCalendar, fix_window_start
+from cep.durations import parse_duration
+from cep.model import Calendar, Process
+from cep.problems import Location
+
+JHB = ZoneInfo("Africa/Johannesburg")
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=JHB)
+
+
+def office(process: Process) -> BusinessCalendar:
+    return BusinessCalendar(process.calendar("business-hours"))
+
+
+def test_deadline_lands_at_closing_not_next_opening(process: Process) -> None:
+    cal = office(process)
+    assert cal.add(at("2026-11-30T08:00"), parse_duration("1 business day")) == at("2026-11-30T17:00")
+    assert cal.add(at("2026-11-30T17:00"), parse_duration("1 business hour")) == at("2026-12-01T09:00")
+
+
+def test_offsets_ignore_closed_time(process: Process) -> None:
+    cal = office(process)
+    assert cal.open_between(at("2026-11-27T16:00"), at("2026-11-30T09:00")) == 2 * 3600
+    assert cal.open_between(at("2026-12-15T08:00"), at("2026-12-17T08:00")) == 9 * 3600  # 16 Dec is closed
+    assert cal.open_between(at("2026-11-28T10:00"), at("2026-11-29T10:00")) == 0
+    assert cal.open_between(at("2026-11-30T10:00"), at("2026-11-30T09:00")) == 0
+
+
+def test_next_opening(process: Process) -> None:
+    cal = office(process)
+    assert cal.next_opening(at("2026-11-30T10:00")) == at("2026-11-30T10:00")
+    assert cal.next_opening(at("2026-11-30T06:00")) == at("2026-11-30T08:00")
+    assert cal.next_opening(at("2026-11-30T17:00")) == at("2026-12-01T08:00")
+    assert cal.next_opening(at("2026-12-24T18:00")) == at("2026-12-28T08:00")  # Christmas, Goodwill, weekend
+
+
+def test_south_african_holidays_include_sunday_substitutes(process: Process) -> None:
+    days = dict(office(process).holidays_in([2025, 2026]))
+    assert datetime(2025, 4, 28).date() in days  # Freedom Day on a Sunday, observed Monday
+    assert datetime(2026, 12, 16).date() in days
+    assert not office(process).is_open_day(datetime(2026, 12, 16).date())
+
+
+def test_fix_window(process: Process) -> None:
+    cal = office(process)
+    wednesday = lambda moment: fix_window_start(at(moment), 2, time(8), cal)  # noqa: E731
+    assert wednesday("2026-12-03T10:00") == at("2026-12-09T08:00")
+    assert wednesday("2026-12-09T07:59") == at("2026-12-09T08:00")
+    assert wednesday("2026-12-09T08:00") == at("2026-12-09T08:00")
+    assert wednesday("2026-12-09T08:01") == at("2026-12-16T08:00").replace(day=17)  # 16 Dec closed → Thu
+    assert wednesday("2026-12-10T10:00") == at("2026-12-17T08:00")
+
+
+def test_always_open_calendar(process: Process) -> None:
+    cal = BusinessCalendar(process.calendar("24x7"))
+    start = datetime(2026, 12, 26, 23, 30, tzinfo=UTC)
+    assert cal.add(start, parse_duration("1 hour")) == start + timedelta(hours=1)
+    assert cal.add(start, parse_duration("1 hour")).tzinfo == JHB
+
+
+def test_daylight_saving_zone_keeps_wall_clock_hours() -> None:
+    berlin = Calendar(
+        "berlin",
+        "Berlin",
+        "Europe/Berlin",
+        "",
+        False,
+        None,
+        (0, 1, 2, 3, 4),
+        time(9),
+        time(17),
+        Location("t"),
+    )
+    cal = BusinessCalendar(berlin)
+    zone = ZoneInfo("Europe/Berlin")
+    friday = datetime(2026, 3, 27, 16, 0, tzinfo=zone)  # clocks go forward on Sunday 29 March
+    assert cal.add(friday, parse_duration("2 business hours")) == datetime(2026, 3, 30, 10, 0, tzinfo=zone)
+
+
+@pytest.fixture(scope="module")
+def shared_office(process: Process) -> BusinessCalendar:
+    return office(process)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)),
+    minutes=st.integers(min_value=1, max_value=60 * 9 * 40),
+)
+def test_adding_then_measuring_gives_back_the_duration(
+    shared_office: BusinessCalendar, start: datetime, minutes: int
+) -> None:
+    cal = shared_office
+    start = start.replace(second=0, microsecond=0)
+    due = cal.add(start, parse_duration(f"{minutes} minutes"))
+    assert cal.open_between(start, due) == minutes * 60
+    assert cal.is_open_day(due.date())
+    assert time(8) < due.timetz().replace(tzinfo=None) <= time(17)

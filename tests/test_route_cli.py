@@ -1,0 +1,130 @@
+"""`cep route`: the JSON Lines contract, the table, and bad lines reported without stopping."""
+
+from __future__ import annotations
+
+import json
+
+TICKETS = [
+    {
+        "id": "A",
+        "category": "bug",
+        "urgency": "high",
+        "impact": "team",
+        "created": "2026-11-27T16:00:00+02:00",
+        "reproduced": True,
+    },
+    {
+        "id": "B",
+        "category": "feedback",
+        "urgency": "low",
+        "impact": "team",
+        "created": "2026-11-30T09:00:00+02:00",
+    },
+    {
+        "id": "C",
+        "category": "how-to",
+        "urgency": "low",
+        "impact": "individual",
+        "created": "2026-11-30T09:00:00+02:00",
+    },
+]
+STDIN = "".join(json.dumps(t) + "\n" for t in TICKETS)
+
+
+def _lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_jsonl_has_exactly_the_documented_keys(run_cli) -> None:
+    result = run_cli("route", "--format", "jsonl", stdin=STDIN)
+    assert result.code == 0, result
+    a, b, c = _lines(result.out)
+    base = ["id", "route", "priority", "trigger", "notify", "first_response_due", "resolution_due"]
+    assert list(a) == [*base, "acknowledge_due", "missing_fields", "explanation"]
+    assert list(b) == [*base, "review_due", "acknowledge_due", "missing_fields", "explanation"]
+    assert list(c) == [*base, "missing_fields", "explanation"]
+    assert (a["route"], a["priority"], a["trigger"], a["notify"]) == (
+        "tier-2-pm",
+        "P2",
+        "confirmed-bug",
+        ["#cep-escalations"],
+    )
+    assert a["first_response_due"] == "2026-11-30T11:00:00+02:00"
+    assert (b["resolution_due"], b["review_due"]) == (None, "2026-12-14T09:00:00+02:00")
+    assert (c["route"], c["trigger"], c["notify"], c["missing_fields"]) == ("tier-1", None, [], [])
+    assert "urgency high × impact team" in a["explanation"] and "confirmed-bug" in a["explanation"]
+
+
+def test_clocks_with_at(run_cli) -> None:
+    result = run_cli("route", "--format", "jsonl", "--at", "2026-11-30T10:30:00+02:00", stdin=STDIN)
+    a = _lines(result.out)[0]
+    assert a["clocks"] == {
+        "first_response": {"due": "2026-11-30T11:00:00+02:00", "state": "at-risk", "action": "warn"},
+        "resolution": {"due": "2026-12-02T16:00:00+02:00", "state": "ok", "action": None},
+        "acknowledge": {
+            "due": "2026-11-30T09:00:00+02:00",
+            "state": "breached",
+            "action": "alert:technical-program-manager",
+        },
+    }
+
+
+def test_bad_lines_are_reported_and_the_rest_routed(run_cli, tmp_path) -> None:
+    path = tmp_path / "tickets.jsonl"
+    path.write_text(
+        STDIN.replace("\n", "\n{oops\n", 1) + '{"id": "D", "category": "bugg", "urgency": "low", '
+        '"impact": "team", "created": "2026-11-30T09:00:00+02:00"}\n'
+        '{"id": "E", "category": "bug", "urgency": "low", "impact": "team", "created": "2026-11-30T09:00"}\n'
+    )
+    result = run_cli("route", "--format", "jsonl", str(path))
+    assert result.code == 1
+    assert [d["id"] for d in _lines(result.out)] == ["A", "B", "C"]
+    assert result.err.splitlines() == [
+        f"{path}:2: error: not valid JSON: Expecting property name enclosed in double quotes (column 2)",
+        f"{path}:5: error: unknown category 'bugg'; known: how-to, account, content, bug, outage, feature-request, "
+        "feedback (did you mean 'bug'?)",
+        f"{path}:6: error: 'created' has no UTC offset: '2026-11-30T09:00' (add one, like +02:00 or Z)",
+    ]
+
+
+def test_missing_fields_return_the_ticket_to_tier_1(run_cli) -> None:
+    ticket = {
+        **TICKETS[0],
+        "fields": {
+            "summary": "Headset freezes",
+            "Customer organisation": "Acme",
+            "description": "",
+            "expected-outcome": "runs",
+        },
+    }
+    out = _lines(run_cli("route", "--format", "jsonl", stdin=json.dumps(ticket)).out)[0]
+    assert (out["route"], out["trigger"], out["notify"]) == ("tier-1", "confirmed-bug", [])
+    assert out["missing_fields"] == ["description", "actual_outcome", "steps_to_reproduce"]
+    assert "acknowledge_due" not in out
+
+
+def test_table_format(run_cli) -> None:
+    result = run_cli("route", "--format", "table", stdin=STDIN)
+    lines = result.out.splitlines()
+    assert lines[0].split() == [
+        "id",
+        "route",
+        "priority",
+        "trigger",
+        "first",
+        "response",
+        "due",
+        "resolution",
+        "/",
+        "review",
+        "due",
+        "missing",
+    ]
+    assert lines[2].split()[:4] == ["A", "tier-2-pm", "P2", "confirmed-bug"]
+    assert "Mon 2026-11-30 11:00 +0200" in lines[2]
+
+
+def test_bad_at_and_missing_input_are_usage_errors(run_cli) -> None:
+    assert run_cli("route", "--at", "tomorrow", stdin="").code == 2
+    result = run_cli("route", "no-such.jsonl")
+    assert (result.code, result.err) == (2, "no-such.jsonl: error: cannot read: No such file or directory\n")
