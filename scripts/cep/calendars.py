@@ -33,6 +33,7 @@ class BusinessCalendar:
         self._last_year = _FIRST_YEAR - 1
         self._open_days: list[bool] = []
         self._ends: list[int] = []  # _ends[i]: open seconds from the origin to the end of day i
+        self._openings: list[datetime] = []  # _openings[i]: day i at opening time, in the calendar's zone
 
     @cached_property
     def _holidays(self):  # a holidays.HolidayBase, filled year by year as days are asked for
@@ -60,21 +61,24 @@ class BusinessCalendar:
             total += self.day_seconds if is_open else 0
             self._open_days.append(is_open)
             self._ends.append(total)
+            self._openings.append(datetime.combine(day, self._opens, self.zone))
             day += timedelta(days=1)
         self._last_year = year
 
     def _index(self, day: date) -> int:
-        if day.year > self._last_year:
-            self._extend_to(day.year + 1)
-        return max((day - self._origin).days, 0)
+        self._extend_to(day.year + 1)
+        return (day - self._origin).days
 
     def offset(self, moment: datetime) -> int:
         """Open seconds from the origin to `moment` (an aware datetime)."""
         if self.always_open:
             return int(moment.timestamp())
         local = moment.astimezone(self.zone)
-        i = self._index(local.date())
-        before = self._ends[i - 1] if i else 0
+        day = local.date()
+        i = (day - self._origin).days if day.year <= self._last_year else self._index(day)
+        if i <= 0:
+            return 0
+        before = self._ends[i - 1]
         if not self._open_days[i]:
             return before
         into = local.hour * 3600 + local.minute * 60 + local.second - self._open_seconds
@@ -87,9 +91,8 @@ class BusinessCalendar:
         while not self._ends or offset > self._ends[-1]:
             self._extend_to(self._last_year + 1)
         i = bisect_left(self._ends, offset)
-        start = datetime.combine(self._origin + timedelta(days=i), self._opens, self.zone)
         before = self._ends[i - 1] if i else 0
-        return start + timedelta(seconds=offset - before)
+        return self._openings[i] + timedelta(seconds=offset - before)
 
     def next_opening(self, moment: datetime) -> datetime:
         """`moment` itself when the calendar is open then, else the next opening."""

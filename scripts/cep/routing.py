@@ -10,11 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .calendars import BusinessCalendar, fix_window_start
-from .durations import Duration
-from .model import Handover, Process, Template, Trigger
+from .model import FixWindow, Handover, Process, Template, Trigger
 from .tickets import Ticket
 
 CLOCK_NAMES = ("first_response", "resolution", "review", "acknowledge")
@@ -32,8 +31,9 @@ class ClockState:
     action: str | None
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
+    """Where a ticket goes and when its clocks are due; `clocks` is set when judged at a moment."""
+
     ticket: str
     route: str
     priority: str
@@ -49,16 +49,22 @@ class Decision:
 
 @dataclass(frozen=True)
 class _Path:
-    """What the ticket's finite fields decide, cached per combination: the route before deadlines."""
+    """What a ticket's finite fields decide, computed once per combination: route, targets and the why."""
 
     priority: str
-    matrix_priority: str
     trigger: Trigger | None
     handover: Handover | None
     route: str
     template: Template | None
-    notify: tuple[str, ...]
-    announce: tuple[str, ...]
+    notify: tuple[str, ...]  # the route's channels and the announcements, without repeats
+    announce: tuple[str, ...]  # the announcements alone, for an escalation returned for missing fields
+    calendar: BusinessCalendar
+    first_response: int  # target seconds of open time
+    resolution: int | None  # None when the category has no resolution goal
+    review: bool
+    acknowledge: int | None  # None when the ticket does not move to a tier that must acknowledge
+    window: FixWindow | None  # the bug-fix window the acknowledgement waits for, if any
+    explanation: str  # everything but what depends on the ticket's times and fields
 
 
 def normalise_field(name: str) -> str:
@@ -76,6 +82,12 @@ class Router:
         self.templates = {t.id: t for t in process.templates}
         self.tier_names = {t.id: t.name for t in process.tiers}
         self.triage_tier = process.default_route.tier
+        self.domains = process.domains()
+        review = process.clocks["review"]
+        self.review_calendar = self.calendars[review.calendar] if review.calendar else None
+        self.review_target = (
+            self.review_calendar.seconds(review.target) if self.review_calendar and review.target else 0
+        )
         self.path = lru_cache(maxsize=4096)(self._path)
 
     # -- what the fields decide ---------------------------------------------------------------------------
@@ -89,6 +101,7 @@ class Router:
         return priority, cell
 
     def _path(self, category: str, urgency: str, impact: str, reproduced: bool, tier: str, code: bool) -> _Path:
+        clocks = self.process.clocks
         priority, cell = self.priority_of(category, urgency, impact)
         values = {
             "category": category,
@@ -112,7 +125,30 @@ class Router:
             if handover:
                 route, notify = handover.to_tier, handover.notify
                 template = self.templates[handover.template] if handover.template else None
-        return _Path(priority, cell, trigger, handover, route, template, notify, announce)
+        target = self.priorities[priority]
+        calendar = self.calendars[target.calendar]
+        acknowledges = (
+            route != tier and route in clocks["acknowledge"].tiers and (handover is None or handover.has_time_goal)
+        )
+        window = handover.fix_window if handover else None
+        return _Path(
+            priority=priority,
+            trigger=trigger,
+            handover=handover,
+            route=route,
+            template=template,
+            notify=tuple(dict.fromkeys((*notify, *announce))),
+            announce=tuple(dict.fromkeys(announce)),
+            calendar=calendar,
+            first_response=calendar.seconds(target.first_response),
+            resolution=None
+            if category in clocks["resolution"].except_categories
+            else calendar.seconds(target.resolution),
+            review=category in clocks["review"].categories and self.review_calendar is not None,
+            acknowledge=calendar.seconds(target.acknowledge) if acknowledges else None,
+            window=window if window and priority in window.priorities else None,
+            explanation=self._explain(category, urgency, impact, tier, priority, cell, trigger, handover, calendar),
+        )
 
     def missing_fields(self, template: Template, ticket: Ticket, priority: str) -> tuple[str, ...]:
         filled = {normalise_field(k) for k, v in (ticket.fields or {}).items() if v not in (None, "", [], {})}
@@ -131,83 +167,76 @@ class Router:
         )
 
     # -- deadlines --------------------------------------------------------------------------------------------
-    def _deadline(
-        self,
+    @staticmethod
+    def _paused_deadline(
         calendar: BusinessCalendar,
-        start: datetime,
-        target: Duration,
+        start: int,
+        target: int,
         waiting: tuple[tuple[datetime, datetime | None], ...],
         at: datetime | None,
     ) -> datetime | None:
-        """Deadline of a clock that pauses during `waiting`; None while a wait has no end and no `at` is given."""
-        due_offset = calendar.offset(start) + calendar.seconds(target)
-        start_offset = calendar.offset(start)
+        """Deadline of a clock that pauses while waiting; None while a wait has no end and no `at` is given."""
+        due = start + target
         for wait_from, wait_to in sorted(waiting, key=lambda w: w[0]):
             end = wait_to or at
             if end is None:
                 return None
-            begin = max(calendar.offset(wait_from), start_offset)
-            if begin < due_offset:
-                due_offset += max(calendar.offset(end) - begin, 0)
-        return calendar.moment(due_offset)
+            begin = max(calendar.offset(wait_from), start)
+            if begin < due:
+                due += max(calendar.offset(end) - begin, 0)
+        return calendar.moment(due)
 
     def route(self, ticket: Ticket, at: datetime | None = None) -> Decision:
         p = self.path(
-            ticket.category,
-            ticket.urgency,
-            ticket.impact,
-            ticket.reproduced,
-            ticket.tier,
-            ticket.needs_code_change,
+            ticket.category, ticket.urgency, ticket.impact, ticket.reproduced, ticket.tier, ticket.needs_code_change
         )
-        priority = self.priorities[p.priority]
-        calendar = self.calendars[priority.calendar]
-        clocks = self.process.clocks
+        calendar, created = p.calendar, ticket.created
+        start = calendar.offset(created)
         missing = (
             self.missing_fields(p.template, ticket, p.priority) if p.template and ticket.fields is not None else ()
         )
-        route, notify = (ticket.tier, ()) if missing else (p.route, p.notify)
-        notify = tuple(dict.fromkeys((*notify, *p.announce)))
-
-        starts = dict.fromkeys(("first_response", "resolution", "review"), ticket.created)
-        due: dict[str, datetime | None] = {"first_response": calendar.add(ticket.created, priority.first_response)}
-        review = clocks["review"]
-        if ticket.category not in clocks["resolution"].except_categories:
-            waits = ticket.waiting if clocks["resolution"].pauses_while_waiting else ()
-            due["resolution"] = self._deadline(calendar, ticket.created, priority.resolution, waits, at)
-        if ticket.category in review.categories and review.target and review.calendar:
-            due["review"] = self.calendars[review.calendar].add(ticket.created, review.target)
-        window_note = ""
-        if (
-            route != ticket.tier
-            and route in clocks["acknowledge"].tiers
-            and (p.handover is None or p.handover.has_time_goal)
-        ):
-            entered = ticket.escalated or ticket.created
-            window = p.handover.fix_window if p.handover else None
-            if window and p.priority in window.priorities:
+        due: dict[str, datetime | None] = {"first_response": calendar.moment(start + p.first_response)}
+        starts = {"first_response": created}
+        if p.resolution is not None:
+            pauses = self.process.clocks["resolution"].pauses_while_waiting and ticket.waiting
+            due["resolution"] = (
+                self._paused_deadline(calendar, start, p.resolution, ticket.waiting, at)
+                if pauses
+                else calendar.moment(start + p.resolution)
+            )
+            starts["resolution"] = created
+        if p.review and self.review_calendar:
+            due["review"] = self.review_calendar.moment(self.review_calendar.offset(created) + self.review_target)
+            starts["review"] = created
+        explanation = p.explanation
+        if missing:
+            template = p.template.name if p.template else ""
+            explanation += f" Returned to {self.tier_names[ticket.tier]}: the {template} lacks {', '.join(missing)}."
+        elif p.acknowledge is not None:
+            entered = ticket.escalated or created
+            if p.window:
+                window = p.window
                 entered = fix_window_start(entered, window.weekday, window.opens, self.calendars[window.calendar])
-                window_note = (
-                    f" {priority.id} waits for the bug-fix window: Tier 3's clock starts {entered.isoformat()}."
+                explanation += (
+                    f" {p.priority} waits for the bug-fix window: Tier 3's clock starts {entered.isoformat()}."
                 )
-            due["acknowledge"] = calendar.add(entered, priority.acknowledge)
+            due["acknowledge"] = calendar.moment(calendar.offset(entered) + p.acknowledge)
             starts["acknowledge"] = entered
-
         decision = Decision(
             ticket=ticket.id,
-            route=route,
+            route=ticket.tier if missing else p.route,
             priority=p.priority,
             trigger=p.trigger.id if p.trigger else None,
-            notify=notify,
+            notify=p.announce if missing else p.notify,
             template=p.template.id if p.template else None,
             missing_fields=missing,
             due=due,
             starts=starts,
-            explanation=self._explain(ticket, p, missing, calendar) + window_note,
+            explanation=explanation,
         )
         if at is None:
             return decision
-        return Decision(**{**decision.__dict__, "clocks": self._judge(ticket, decision, at)})
+        return decision._replace(clocks=self._judge(ticket, decision, at))
 
     # -- clocks at a moment -------------------------------------------------------------------------------------
     def _judge(self, ticket: Ticket, decision: Decision, at: datetime) -> tuple[ClockState, ...]:
@@ -261,31 +290,33 @@ class Router:
         return rule.action if rule else None
 
     # -- why ------------------------------------------------------------------------------------------------------
-    def _explain(self, ticket: Ticket, p: _Path, missing: tuple[str, ...], calendar: BusinessCalendar) -> str:
-        process = self.process
-        domains = process.domains()
-        parts = [f"Priority {p.priority}: urgency {ticket.urgency} × impact {ticket.impact} gives {p.matrix_priority}"]
-        if p.priority != p.matrix_priority:
-            parts[-1] += f", raised to {p.priority} by the {ticket.category} floor"
-        if p.trigger:
-            number = process.triggers.index(p.trigger) + 1
+    def _explain(
+        self,
+        category: str,
+        urgency: str,
+        impact: str,
+        tier: str,
+        priority: str,
+        cell: str,
+        trigger: Trigger | None,
+        handover: Handover | None,
+        calendar: BusinessCalendar,
+    ) -> str:
+        parts = [f"Priority {priority}: urgency {urgency} × impact {impact} gives {cell}"]
+        if priority != cell:
+            parts[-1] += f", raised to {priority} by the {category} floor"
+        if trigger:
+            number = self.process.triggers.index(trigger) + 1
             parts.append(
-                f"trigger {number} '{p.trigger.id}' matched ({p.trigger.when.describe(domains)}) "
-                f"→ {self.tier_names[p.trigger.route]}"
+                f"trigger {number} '{trigger.id}' matched ({trigger.when.describe(self.domains)}) "
+                f"→ {self.tier_names[trigger.route]}"
             )
-        elif p.handover:
-            parts.append(
-                f"hand-over '{p.handover.id}' (a code change is needed) → {self.tier_names[p.handover.to_tier]}"
-            )
-        elif ticket.tier == self.triage_tier:
-            parts.append(f"no trigger matched: stays at {self.tier_names[ticket.tier]}")
+        elif handover:
+            parts.append(f"hand-over '{handover.id}' (a code change is needed) → {self.tier_names[handover.to_tier]}")
+        elif tier == self.triage_tier:
+            parts.append(f"no trigger matched: stays at {self.tier_names[tier]}")
         else:
-            parts.append(f"stays at {self.tier_names[ticket.tier]}")
-        if missing:
-            parts.append(
-                f"returned to {self.tier_names[ticket.tier]}: the {p.template.id if p.template else ''} "
-                f"lacks {', '.join(missing)}"
-            )
+            parts.append(f"stays at {self.tier_names[tier]}")
         cal = calendar.calendar
         hours = (
             "around the clock"

@@ -4,31 +4,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import Process
 from .problems import Location, Problem
 from .schema import did_you_mean
 
 _TIMES = ("created", "escalated", "responded", "acknowledged", "resolved")
-_KNOWN = (
-    "id",
-    "category",
-    "urgency",
-    "impact",
-    "reproduced",
-    "tier",
-    "needs_code_change",
-    "waiting",
-    "fields",
-    *_TIMES,
-)
+_REQUIRED = ("id", "category", "urgency", "impact", "created")
+_KNOWN = (*_REQUIRED, "reproduced", "tier", "needs_code_change", "waiting", "fields", *_TIMES[1:])
+_KNOWN_SET = frozenset(_KNOWN)
 
 
-@dataclass(frozen=True)
-class Ticket:
+class Ticket(NamedTuple):
+    """One ticket as the router reads it (a named tuple: immutable, and cheap to make by the hundred thousand)."""
+
     id: str
     category: str
     urgency: str
@@ -58,70 +49,79 @@ def parse_moment(value: Any, name: str) -> datetime:
     return moment
 
 
-def _known(process: Process, kind: str, value: Any, known: tuple[Any, ...]) -> None:
-    if value not in known:
-        hint = did_you_mean(value, known)
-        raise ValueError(
-            f"unknown {kind} {value!r}; known: {', '.join(map(str, known))}" + (f" ({hint})" if hint else "")
+class TicketParser:
+    """Turns decoded JSON objects into Tickets, checking names against the process (built once, used per line)."""
+
+    def __init__(self, process: Process) -> None:
+        self.default_tier = process.default_route.tier
+        self.known = {**process.domains(), "tier": tuple(t.id for t in process.tiers)}
+        self.sets = {kind: frozenset(values) for kind, values in self.known.items()}
+
+    def _check(self, kind: str, value: Any) -> None:
+        if value not in self.sets[kind]:
+            known = self.known[kind]
+            hint = did_you_mean(value, known)
+            raise ValueError(
+                f"unknown {kind} {value!r}; known: {', '.join(map(str, known))}" + (f" ({hint})" if hint else "")
+            )
+
+    def parse(self, raw: Any) -> Ticket:
+        """A Ticket from one decoded JSON object; raise ValueError with a readable message."""
+        if not isinstance(raw, dict):
+            raise ValueError("each line must be a JSON object")
+        if not _KNOWN_SET.issuperset(raw):
+            unknown = next(key for key in raw if key not in _KNOWN_SET)
+            hint = did_you_mean(unknown, _KNOWN)
+            raise ValueError(f"unknown ticket field '{unknown}'" + (f" ({hint})" if hint else ""))
+        missing = [key for key in _REQUIRED if key not in raw]
+        if missing:
+            raise ValueError(f"missing ticket field '{missing[0]}'")
+        tier = raw.get("tier", self.default_tier)
+        for kind, value in (
+            ("category", raw["category"]),
+            ("urgency", raw["urgency"]),
+            ("impact", raw["impact"]),
+            ("tier", tier),
+        ):
+            self._check(kind, value)
+        reproduced, code = raw.get("reproduced", False), raw.get("needs_code_change", False)
+        if not isinstance(reproduced, bool) or not isinstance(code, bool):
+            raise ValueError(
+                f"'{'reproduced' if not isinstance(reproduced, bool) else 'needs_code_change'}' must be true or false"
+            )
+        optional = {name: parse_moment(raw[name], name) if raw.get(name) is not None else None for name in _TIMES[1:]}
+        waits = raw.get("waiting") or ()
+        if waits and (not isinstance(waits, list) or not all(isinstance(w, list) and len(w) == 2 for w in waits)):
+            raise ValueError("'waiting' must be a list of [from, to] pairs (to may be null)")
+        fields = raw.get("fields")
+        if fields is not None and not isinstance(fields, dict):
+            raise ValueError("'fields' must be an object of template fields")
+        return Ticket(
+            id=str(raw["id"]),
+            category=raw["category"],
+            urgency=raw["urgency"],
+            impact=raw["impact"],
+            created=parse_moment(raw["created"], "created"),
+            reproduced=reproduced,
+            tier=tier,
+            needs_code_change=code,
+            waiting=tuple(
+                (parse_moment(start, "waiting"), parse_moment(end, "waiting") if end is not None else None)
+                for start, end in waits
+            ),
+            fields=fields,
+            **optional,
         )
-
-
-def ticket_from_json(raw: Any, process: Process, default_tier: str) -> Ticket:
-    """A Ticket from one decoded JSON object; raise ValueError with a readable message."""
-    if not isinstance(raw, dict):
-        raise ValueError("each line must be a JSON object")
-    unknown = [key for key in raw if key not in _KNOWN]
-    if unknown:
-        hint = did_you_mean(unknown[0], _KNOWN)
-        raise ValueError(f"unknown ticket field '{unknown[0]}'" + (f" ({hint})" if hint else ""))
-    missing = [key for key in ("id", "category", "urgency", "impact", "created") if key not in raw]
-    if missing:
-        raise ValueError(f"missing ticket field '{missing[0]}'")
-    domains = process.domains()
-    for kind in ("category", "urgency", "impact"):
-        _known(process, kind, raw[kind], domains[kind])
-    tier = raw.get("tier", default_tier)
-    _known(process, "tier", tier, tuple(t.id for t in process.tiers))
-    for flag in ("reproduced", "needs_code_change"):
-        if not isinstance(raw.get(flag, False), bool):
-            raise ValueError(f"'{flag}' must be true or false")
-    times = {name: parse_moment(raw[name], name) if raw.get(name) is not None else None for name in _TIMES}
-    waits = raw.get("waiting") or []
-    if not isinstance(waits, list) or not all(isinstance(w, list) and len(w) == 2 for w in waits):
-        raise ValueError("'waiting' must be a list of [from, to] pairs (to may be null)")
-    waiting = tuple(
-        (parse_moment(start, "waiting"), parse_moment(end, "waiting") if end is not None else None)
-        for start, end in waits
-    )
-    fields = raw.get("fields")
-    if fields is not None and not isinstance(fields, dict):
-        raise ValueError("'fields' must be an object of template fields")
-    return Ticket(
-        id=str(raw["id"]),
-        category=raw["category"],
-        urgency=raw["urgency"],
-        impact=raw["impact"],
-        created=times["created"],  # type: ignore[arg-type]
-        reproduced=raw.get("reproduced", False),
-        tier=tier,
-        escalated=times["escalated"],
-        needs_code_change=raw.get("needs_code_change", False),
-        waiting=waiting,
-        responded=times["responded"],
-        acknowledged=times["acknowledged"],
-        resolved=times["resolved"],
-        fields=fields,
-    )
 
 
 def read_tickets(lines: Iterable[str], name: str, process: Process) -> Iterator[Ticket | Problem]:
     """Tickets from JSON Lines; a bad line becomes a Problem at NAME:LINE and reading goes on."""
-    default_tier = process.default_route.tier
+    parser = TicketParser(process)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            yield ticket_from_json(json.loads(line), process, default_tier)
+            yield parser.parse(json.loads(line))
         except json.JSONDecodeError as error:
             yield Problem(Location(name, number), f"not valid JSON: {error.msg} (column {error.colno})")
         except ValueError as error:

@@ -20,7 +20,7 @@ from pytest_bdd import given, parsers, then, when
 from cep.loader import load_process
 from cep.model import Process, Template, UnknownName
 from cep.routing import Decision, Router, normalise_field
-from cep.tickets import ticket_from_json
+from cep.tickets import TicketParser
 from project import PROCESS, SCHEMA
 
 _LOCAL = re.compile(r"^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+)?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$")
@@ -106,7 +106,7 @@ def channel_names(process: Process, text: str) -> list[str]:
 
 def decide(scenario: Scenario, router: Router, process: Process) -> Decision:
     if scenario.decision is None:
-        ticket = ticket_from_json({"id": "scenario", **scenario.ticket}, process, process.default_route.tier)
+        ticket = TicketParser(process).parse({"id": "scenario", **scenario.ticket})
         scenario.decision = router.route(ticket, scenario.at)
     return scenario.decision
 
