@@ -128,3 +128,34 @@ def test_bad_at_and_missing_input_are_usage_errors(run_cli) -> None:
     assert run_cli("route", "--at", "tomorrow", stdin="").code == 2
     result = run_cli("route", "no-such.jsonl")
     assert (result.code, result.err) == (2, "no-such.jsonl: error: cannot read: No such file or directory\n")
+
+
+def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
+    # `cep route` writes lines from cached fragments; they must be exactly json.dumps of the documented object.
+    import itertools
+
+    from cep.routing import Router, decision_json, decision_line
+    from cep.tickets import TicketParser
+
+    router, parser = Router(process), TicketParser(process)
+    domains = process.domains()
+    combos = itertools.product(
+        domains["category"], domains["urgency"], domains["impact"], (True, False), ("tier-1", "tier-2-pm")
+    )
+    for n, (category, urgency, impact, reproduced, tier) in enumerate(combos):
+        ticket = parser.parse(
+            {
+                "id": f't"{n}é',
+                "category": category,
+                "urgency": urgency,
+                "impact": impact,
+                "reproduced": reproduced,
+                "tier": tier,
+                "needs_code_change": n % 3 == 0,
+                "created": f"2026-12-{1 + n % 28:02d}T{n % 24:02d}:17:00+02:00",
+                **({"fields": {"summary": "x"}} if n % 5 == 0 else {}),
+            }
+        )
+        decision = router.route(ticket)
+        assert json.loads(decision_line(decision)) == decision_json(decision)
+        assert decision_line(decision) == json.dumps(decision_json(decision), ensure_ascii=False)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TextIO
 
 from .model import Process
 from .problems import Problem
-from .routing import Decision, Router, decision_json
+from .routing import Decision, Router, decision_line
 from .tickets import parse_moment, read_tickets
 
 _COLUMNS = ("id", "route", "priority", "trigger", "first response due", "resolution / review due", "missing")
@@ -58,7 +57,7 @@ def run_route(process: Process, source: str, at_text: str | None, fmt: str | Non
                 continue
             decision = router.route(item, at)
             if fmt == "jsonl":
-                out.write(json.dumps(decision_json(decision), ensure_ascii=False) + "\n")
+                out.write(decision_line(decision) + "\n")
             else:
                 rows.append(_row(decision))
     if fmt == "table":

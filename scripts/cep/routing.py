@@ -6,6 +6,7 @@ process model: triggers, matrix, floors, calendars, hand-overs, templates and br
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -328,24 +329,59 @@ class Router:
         return "; ".join(parts) + "."
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def decision_json(decision: Decision) -> dict[str, Any]:
     """The `cep route --format jsonl` object: exactly the documented keys."""
-    iso = lambda moment: moment.isoformat() if moment else None  # noqa: E731
     out: dict[str, Any] = {
         "id": decision.ticket,
         "route": decision.route,
         "priority": decision.priority,
         "trigger": decision.trigger,
         "notify": list(decision.notify),
-        "first_response_due": iso(decision.due["first_response"]),
-        "resolution_due": iso(decision.due.get("resolution")),
+        "first_response_due": _iso(decision.due["first_response"]),
+        "resolution_due": _iso(decision.due.get("resolution")),
     }
     if "review" in decision.due:
-        out["review_due"] = iso(decision.due["review"])
+        out["review_due"] = _iso(decision.due["review"])
     if "acknowledge" in decision.due:
-        out["acknowledge_due"] = iso(decision.due["acknowledge"])
+        out["acknowledge_due"] = _iso(decision.due["acknowledge"])
     out["missing_fields"] = list(decision.missing_fields)
     out["explanation"] = decision.explanation
     if decision.clocks is not None:
-        out["clocks"] = {c.name: {"due": iso(c.due), "state": c.state, "action": c.action} for c in decision.clocks}
+        out["clocks"] = {c.name: {"due": _iso(c.due), "state": c.state, "action": c.action} for c in decision.clocks}
     return out
+
+
+@lru_cache(maxsize=8192)
+def _fragment(pairs: tuple[tuple[str, Any], ...]) -> str:
+    """The JSON members for `pairs`, without braces; decisions repeat these, so each is encoded once."""
+    return json.dumps(dict(pairs), ensure_ascii=False)[1:-1]
+
+
+def decision_line(decision: Decision) -> str:
+    """`json.dumps(decision_json(decision))`, built from cached fragments: the hot path of `cep route`."""
+    if decision.clocks is not None:
+        return json.dumps(decision_json(decision), ensure_ascii=False)
+    due = decision.due
+    head = _fragment(
+        (
+            ("route", decision.route),
+            ("priority", decision.priority),
+            ("trigger", decision.trigger),
+            ("notify", decision.notify),
+        )
+    )
+    times = [
+        f'"{name}_due": "{moment.isoformat()}"' if moment else f'"{name}_due": null'
+        for name, moment in (("first_response", due["first_response"]), ("resolution", due.get("resolution")))
+    ]
+    times += [
+        f'"{name}_due": "{due[name].isoformat()}"' if due[name] else f'"{name}_due": null'  # type: ignore[union-attr]
+        for name in ("review", "acknowledge")
+        if name in due
+    ]
+    tail = _fragment((("missing_fields", decision.missing_fields), ("explanation", decision.explanation)))
+    return f'{{"id": {json.dumps(decision.ticket, ensure_ascii=False)}, {head}, {", ".join(times)}, {tail}}}'

@@ -57,13 +57,13 @@ class TicketParser:
         self.known = {**process.domains(), "tier": tuple(t.id for t in process.tiers)}
         self.sets = {kind: frozenset(values) for kind, values in self.known.items()}
 
-    def _check(self, kind: str, value: Any) -> None:
-        if value not in self.sets[kind]:
-            known = self.known[kind]
-            hint = did_you_mean(value, known)
-            raise ValueError(
-                f"unknown {kind} {value!r}; known: {', '.join(map(str, known))}" + (f" ({hint})" if hint else "")
-            )
+    def _unknown(self, values: dict[str, Any]) -> ValueError:
+        kind, value = next((k, v) for k, v in values.items() if v not in self.sets[k])
+        known = self.known[kind]
+        hint = did_you_mean(value, known)
+        return ValueError(
+            f"unknown {kind} {value!r}; known: {', '.join(map(str, known))}" + (f" ({hint})" if hint else "")
+        )
 
     def parse(self, raw: Any) -> Ticket:
         """A Ticket from one decoded JSON object; raise ValueError with a readable message."""
@@ -73,44 +73,52 @@ class TicketParser:
             unknown = next(key for key in raw if key not in _KNOWN_SET)
             hint = did_you_mean(unknown, _KNOWN)
             raise ValueError(f"unknown ticket field '{unknown}'" + (f" ({hint})" if hint else ""))
-        missing = [key for key in _REQUIRED if key not in raw]
-        if missing:
-            raise ValueError(f"missing ticket field '{missing[0]}'")
+        try:
+            category, urgency, impact, created = raw["category"], raw["urgency"], raw["impact"], raw["created"]
+            ticket_id = str(raw["id"])
+        except KeyError as missing:
+            raise ValueError(f"missing ticket field {missing}") from None
         tier = raw.get("tier", self.default_tier)
-        for kind, value in (
-            ("category", raw["category"]),
-            ("urgency", raw["urgency"]),
-            ("impact", raw["impact"]),
-            ("tier", tier),
+        sets = self.sets
+        if not (
+            category in sets["category"]
+            and urgency in sets["urgency"]
+            and impact in sets["impact"]
+            and tier in sets["tier"]
         ):
-            self._check(kind, value)
+            raise self._unknown({"category": category, "urgency": urgency, "impact": impact, "tier": tier})
         reproduced, code = raw.get("reproduced", False), raw.get("needs_code_change", False)
-        if not isinstance(reproduced, bool) or not isinstance(code, bool):
-            raise ValueError(
-                f"'{'reproduced' if not isinstance(reproduced, bool) else 'needs_code_change'}' must be true or false"
-            )
-        optional = {name: parse_moment(raw[name], name) if raw.get(name) is not None else None for name in _TIMES[1:]}
+        for name, flag in (("reproduced", reproduced), ("needs_code_change", code)):
+            if not isinstance(flag, bool):
+                raise ValueError(f"'{name}' must be true or false")
         waits = raw.get("waiting") or ()
         if waits and (not isinstance(waits, list) or not all(isinstance(w, list) and len(w) == 2 for w in waits)):
             raise ValueError("'waiting' must be a list of [from, to] pairs (to may be null)")
         fields = raw.get("fields")
         if fields is not None and not isinstance(fields, dict):
             raise ValueError("'fields' must be an object of template fields")
+        escalated, responded, acknowledged, resolved = (
+            parse_moment(raw[name], name) if raw.get(name) is not None else None for name in _TIMES[1:]
+        )
+        waiting = tuple(
+            (parse_moment(start, "waiting"), parse_moment(end, "waiting") if end is not None else None)
+            for start, end in waits
+        )
         return Ticket(
-            id=str(raw["id"]),
-            category=raw["category"],
-            urgency=raw["urgency"],
-            impact=raw["impact"],
-            created=parse_moment(raw["created"], "created"),
-            reproduced=reproduced,
-            tier=tier,
-            needs_code_change=code,
-            waiting=tuple(
-                (parse_moment(start, "waiting"), parse_moment(end, "waiting") if end is not None else None)
-                for start, end in waits
-            ),
-            fields=fields,
-            **optional,
+            ticket_id,
+            category,
+            urgency,
+            impact,
+            parse_moment(created, "created"),
+            reproduced,
+            tier,
+            escalated,
+            code,
+            waiting,
+            responded,
+            acknowledged,
+            resolved,
+            fields,
         )
 
 
