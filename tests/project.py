@@ -2,9 +2,41 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESS = ROOT / "process" / "escalation.yaml"
 SCHEMA = ROOT / "process" / "schema" / "process.schema.json"
 DATA = Path(__file__).resolve().parent / "data"
+
+# What a copy of the project needs to validate, build and specify itself.
+PROJECT_PARTS = ("mkdocs.yml", "docs", "process", "features")
+
+
+def copy_project(target: Path) -> Path:
+    """A working copy of the project's inputs under `target`, to change without touching the real ones."""
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def build_manual(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """`cep build` in `project`, dates pinned, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "cep", "build", "--site-dir", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "0"},
+    )

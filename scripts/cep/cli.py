@@ -22,9 +22,17 @@ def load(path: Path, schema: Path = DEFAULT_SCHEMA):  # -> Process; imported laz
     from .loader import load_process
 
     try:
-        return load_process(path, schema, display=str(path))
+        return load_process(path, schema, display=_display(path))
     except OSError as error:
         raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
+
+
+def _display(path: Path) -> str:
+    """The path as the user would write it: relative to the current directory when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -44,6 +52,14 @@ def cmd_route(args: argparse.Namespace) -> int:
     from .route_command import run_route
 
     return run_route(load(args.process), args.input, args.at, args.format, sys.stdout, sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site import build_site
+
+    root = args.config.resolve().parent
+    load(root / DEFAULT_PROCESS, root / DEFAULT_SCHEMA)  # the messages and exit code of `cep validate`, first
+    return build_site(args.config, args.site_dir)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
         help="default: table on a terminal, jsonl otherwise",
     )
     route.set_defaults(run=cmd_route)
+
+    build = sub.add_parser("build", help="validate and build the manual (mkdocs build --strict)")
+    build.add_argument("--site-dir", type=Path, default=Path("site"))
+    build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml")
+    build.set_defaults(run=cmd_build)
     return parser
 
 

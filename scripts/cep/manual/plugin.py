@@ -1,0 +1,51 @@
+"""The `cep` mkdocs plugin: loads the process once per build (failing with FILE:LINE:COL messages) and puts it
+where the macros and the theme find it."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from ..loader import load_process
+from ..model import Process
+from ..problems import InvalidProcess, render_text
+
+
+class ManualConfig(Config):
+    process = config_options.Type(str, default="process/escalation.yaml")
+    schema = config_options.Type(str, default="process/schema/process.schema.json")
+    features = config_options.Type(str, default="features")
+    report = config_options.Type(str, default="reports/cucumber.json")
+
+
+def build_year() -> int:
+    """The year the build happens in; SOURCE_DATE_EPOCH pins it for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC).year if epoch else datetime.now(UTC).year
+
+
+class ManualPlugin(BasePlugin[ManualConfig]):
+    process: Process
+    root: Path
+
+    def on_config(self, config):  # type: ignore[no-untyped-def]
+        self.root = Path(config.config_file_path).resolve().parent
+        path = self.root / self.config.process
+        try:
+            self.process = load_process(path, self.root / self.config.schema, display=self.config.process)
+        except InvalidProcess as invalid:
+            raise PluginError("the process definition is invalid:\n" + render_text(invalid.problems)) from None
+        except OSError as error:
+            raise PluginError(f"{self.config.process}: error: cannot read: {error.strerror}") from None
+        meta = self.process.meta
+        owner = next((r.name for r in self.process.roles if r.id == meta.owner), meta.owner)
+        config.copyright = (
+            f"{meta.name} — process version {meta.version} · owner: {owner} · last reviewed {meta.last_reviewed}"
+        )
+        return config

@@ -1,0 +1,37 @@
+"""The "Verified behaviour" page: every Gherkin scenario, readable, grouped by feature, with its latest result."""
+
+from __future__ import annotations
+
+from ..features import Feature
+from .text import esc, table
+
+_BADGES = {"passed": "✅ passed", "failed": "❌ failed", None: "⚪ not run"}
+
+
+def verified_behaviour(features: list[Feature], results: dict[tuple[str, str], str]) -> str:
+    if not results:
+        note = "No test report was found when the manual was built: every scenario shows as not run.\n\n"
+    else:
+        passed = sum(1 for r in results.values() if r == "passed")
+        note = f"Results of the latest test run: {passed} of {len(results)} scenarios passed.\n\n"
+    out = [note]
+    for feature in features:
+        out.append(f"## {esc(feature.name)}\n\n{esc(' '.join(feature.description.split()))}\n\n")
+        if feature.background:
+            out.append(
+                "*For every scenario below:* "
+                + " ".join(f"**{esc(s.keyword)}** {esc(s.text)}" for s in feature.background)
+                + "\n\n"
+            )
+        for scenario in feature.scenarios:
+            status = _BADGES[results.get((feature.name, scenario.name))]
+            steps = "".join(f"    **{esc(s.keyword)}** {esc(s.text)}  \n" for s in scenario.steps)
+            out.append(
+                f"??? {'success' if 'passed' in status else 'failure' if 'failed' in status else 'note'} "
+                f'"{status} — {scenario.name.replace(chr(34), chr(39))}"\n\n{steps}\n'
+            )
+            if scenario.examples:
+                header, *rows = scenario.examples
+                examples = table([esc(h) for h in header], [[esc(c) for c in row] for row in rows])
+                out.append("    *Examples:*\n\n" + "".join(f"    {line}\n" for line in examples.splitlines()) + "\n")
+    return "".join(out)

@@ -1,0 +1,116 @@
+"""The manual in a real browser: Playwright driving Debian's Chromium against the built site on loopback."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from cep.model import Process
+from project import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = ROOT / "reports" / "screenshots"
+
+
+def heading(text: str) -> re.Pattern[str]:
+    """A page title as shown: the text, then the permalink sign."""
+    return re.compile(rf"^{re.escape(text)}\W*$")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def test_home_page_renders_with_an_entry_point_per_role(page: Page, base_url: str, process: Process) -> None:
+    page.goto(base_url + "/")
+    expect(page.locator("h1")).to_have_text(heading(process.meta.name))
+    for role in process.roles:
+        expect(page.get_by_text(f"I am a {role.name.lower()}")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+
+
+def test_navigation_reaches_every_playbook(page: Page, base_url: str, process: Process) -> None:
+    page.goto(base_url + "/")
+    for role in process.roles:
+        page.get_by_role("link", name="Playbooks", exact=True).first.click()
+        page.locator(".md-nav--primary").get_by_role("link", name=f"{role.name} playbook").first.click()
+        expect(page.locator("h1")).to_have_text(heading(f"{role.name} playbook"))
+        assert page.url.endswith(f"/playbooks/{role.id}/")
+    page.screenshot(path=str(SCREENSHOTS / "playbook.png"), full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_page"),
+    [
+        ("P1", "/reference/time-goals/"),
+        ("#cep-incidents", "/reference/communication/"),
+    ],
+)
+def test_search_finds_the_right_pages(page: Page, base_url: str, query: str, expected_page: str) -> None:
+    page.goto(base_url + "/")
+    page.locator("input.md-search__input").click()
+    # The index loads in a web worker; typing before it is ready would query nothing.
+    expect(page.locator(".md-search-result__meta")).to_have_text(re.compile("Type to start searching"), timeout=30_000)
+    page.locator("input.md-search__input").press_sequentially(query)
+    results = page.locator(".md-search-result__link")
+    expect(results.first).to_be_visible(timeout=15_000)
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    assert any(expected_page in href for href in hrefs), hrefs
+
+
+def test_dark_mode_toggle(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    body = page.locator("body")
+    before = body.get_attribute("data-md-color-scheme")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    expect(body).not_to_have_attribute("data-md-color-scheme", before or "")
+    assert {before, body.get_attribute("data-md-color-scheme")} == {"default", "slate"}

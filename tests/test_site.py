@@ -1,0 +1,188 @@
+"""The manual: strict build, no broken links, every fact from the model, escaping, and the build's contract."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from cep.model import Process
+from project import PROCESS, ROOT, build_manual, copy_project
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        for key in ("href", "src"):
+            if values.get(key) and tag in ("a", "img", "script", "link"):
+                self.links.append(values[key] or "")
+
+
+def test_internal_links_and_anchors_resolve(site: Path) -> None:
+    parsed: dict[Path, _Links] = {}
+
+    def parse(path: Path) -> _Links:
+        if path not in parsed:
+            parser = _Links()
+            parser.feed(path.read_text(encoding="utf-8"))
+            parsed[path] = parser
+        return parsed[path]
+
+    broken = []
+    for html_file in sorted(site.rglob("*.html")):
+        for link in parse(html_file).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("mailto:", "javascript:")):
+                continue
+            base = site if parts.path.startswith("/") else html_file.parent  # 404.html links from the site root
+            target = (base / unquote(parts.path).lstrip("/")).resolve() if parts.path else html_file
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{html_file.relative_to(site)}: {link}")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in parse(target).ids:
+                broken.append(f"{html_file.relative_to(site)}: {link} (no such anchor)")
+    assert not broken, "\n".join(broken[:20])
+    assert len(parsed) > 20
+
+
+def test_every_page_shows_the_process_metadata(site: Path, process: Process) -> None:
+    footer = f"process version {process.meta.version}"
+    for html_file in site.rglob("index.html"):
+        text = html_file.read_text(encoding="utf-8")
+        assert footer in text and process.meta.last_reviewed in text, html_file
+
+
+def test_the_manual_names_every_tier_role_trigger_and_channel(site: Path, process: Process) -> None:
+    whole = page(site, "print_page")
+    for name in (
+        [t.name for t in process.tiers]
+        + [r.name for r in process.roles]
+        + [t.id for t in process.triggers]
+        + [c.id for c in process.channels]
+        + [t.name for t in process.templates]
+    ):
+        assert name.replace("—", "&mdash;") in whole or name in whole, name
+    for role in process.roles:
+        assert (site / "playbooks" / role.id / "index.html").exists(), f"no playbook for {role.id}"
+
+
+def test_priority_matrix_is_coloured_from_the_model(site: Path, process: Process) -> None:
+    html = page(site, "reference/prioritisation")
+    matrix = re.search(r'<table class="cep-matrix".*?</table>', html, re.S)
+    assert matrix
+    cells = re.findall(r'<td style="background:(#[0-9a-f]{6});[^"]*"><strong>(P\d)</strong>', matrix.group(0))
+    expected = [
+        (process.priority(process.matrix[(u.id, i.id)]).colour, process.matrix[(u.id, i.id)])
+        for u in process.urgency
+        for i in process.impact
+    ]
+    assert cells == expected
+
+
+def test_worked_examples_come_from_the_router(site: Path) -> None:
+    html = page(site, "reference/time-goals")
+    # The reference week is the one of the last review (Monday 23 November 2026); Friday 16:00, P2.
+    assert re.search(r"Fri 27 Nov 2026, 16:00 \(UTC\+02:00\).*?P2.*?Mon 30 Nov 2026, 11:00", html, re.S)
+
+
+def test_verified_behaviour_without_a_report_says_not_run(site: Path) -> None:
+    html = page(site, "verified")
+    assert "not run" in html and "passed" not in html.replace("scenarios passed", "")
+    assert "An outage goes to the Project Manager and the incident channel" in html
+
+
+def test_changed_definition_changes_the_pages(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    yaml_file = project / "process" / "escalation.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    text = text.replace("name: Tier 2 (level 1) — Project Manager", "name: Tier 2 — Escalation Desk")
+    text = text.replace("first_response: 4 business hours", "first_response: 2 business hours")
+    text = text.replace(
+        "summary: Answers every customer request first and stays the customer's only contact.",
+        "summary: \"{{ 7*7 }} <script>alert('x')</script> *not emphasis* [no](link)\"",
+    )
+    yaml_file.write_text(text, encoding="utf-8")
+    (project / "reports").mkdir()
+    (project / "reports" / "cucumber.json").write_text(
+        json.dumps(
+            [
+                {
+                    "name": "Tier 1 triage routes each ticket by the escalation triggers, in order",
+                    "elements": [
+                        {
+                            "name": "An outage goes to the Project Manager and the incident channel",
+                            "steps": [{"result": {"status": "passed"}}],
+                        },
+                        {"name": "The first matching trigger wins", "steps": [{"result": {"status": "failed"}}]},
+                    ],
+                }
+            ]
+        )
+    )
+    site = tmp_path / "site"
+    done = build_manual(project, site)
+    assert done.returncode == 0, done.stderr
+    assert "Tier 2 — Escalation Desk" in page(site, "reference/tiers-and-roles")
+    goals = page(site, "reference/time-goals")
+    p2_row = re.search(r">P2</span> High</td>.*?</tr>", goals, re.S)
+    assert p2_row and "2 business hours" in p2_row.group(0) and "4 business hours" not in p2_row.group(0)
+    home = page(site, "")
+    assert "{{ 7*7 }}" in home and "&lt;script&gt;alert" in home and "<script>alert" not in home
+    assert "<em>not emphasis</em>" not in home and 'href="link"' not in home
+    verified = page(site, "verified")
+    assert re.search(r"passed — An outage goes to the Project Manager", verified)
+    assert re.search(r"failed — The first matching trigger wins", verified)
+    assert re.search(r"not run — A content error goes to the Project Manager", verified)
+
+
+def test_invalid_definition_fails_the_build_and_keeps_the_old_site(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    yaml_file = project / "process" / "escalation.yaml"
+    lines = yaml_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(n for n, line in enumerate(lines, start=1) if line.strip() == "route: tier-2-po")
+    lines[number - 1] = lines[number - 1].replace("tier-2-po", "tier-2-pq")
+    yaml_file.write_text("".join(lines), encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "keep.txt").write_text("old")
+    done = build_manual(project, site)
+    assert done.returncode == 1
+    column = lines[number - 1].index("tier-2-pq") + 1
+    assert f"process/escalation.yaml:{number}:{column}: error: unknown tier 'tier-2-pq'" in done.stderr
+    assert (site / "keep.txt").read_text() == "old"
+    direct = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "s2")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert direct.returncode == 1 and f"process/escalation.yaml:{number}:{column}: error" in direct.stderr
+    assert "Traceback" not in direct.stderr
+
+
+@pytest.mark.parametrize("path", ["404.html", "print_page/index.html", "search/search_index.json"])
+def test_expected_extras_are_built(site: Path, path: str) -> None:
+    assert (site / path).exists()
+
+
+def test_process_file_is_the_one_the_site_reads() -> None:
+    assert PROCESS.relative_to(ROOT).as_posix() == "process/escalation.yaml"
