@@ -43,21 +43,20 @@ class BusinessCalendar:
 
     def holidays_in(self, years: Iterable[int]) -> list[tuple[date, str]]:
         """Public holidays of the given years, in date order, with their names."""
-        if not self.calendar.holidays:
-            return []
-        import holidays
-
-        found = holidays.country_holidays(self.calendar.holidays, years=list(years))
-        return sorted(found.items())
+        wanted = set(years)
+        for year in wanted:
+            self._holidays.get(date(year, 1, 1))  # makes the library compute that year
+        return sorted((day, name) for day, name in self._holidays.items() if day.year in wanted)
 
     def is_open_day(self, day: date) -> bool:
         return self.always_open or (day.weekday() in self.calendar.days and day not in self._holidays)
 
     def _extend_to(self, year: int) -> None:
         day = date(self._last_year + 1, 1, 1)
+        closed = {d for d, _ in self.holidays_in(range(day.year, year + 1))}  # one lookup per year, not per day
         total = self._ends[-1] if self._ends else 0
         while day.year <= year:
-            is_open = self.is_open_day(day)
+            is_open = self.always_open or (day.weekday() in self.calendar.days and day not in closed)
             total += self.day_seconds if is_open else 0
             self._open_days.append(is_open)
             self._ends.append(total)

@@ -57,8 +57,8 @@ def cmd_route(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import build_site
 
-    root = args.config.resolve().parent
-    load(root / DEFAULT_PROCESS, root / DEFAULT_SCHEMA)  # the messages and exit code of `cep validate`, first
+    if not args.config.is_file():
+        raise UsageError(f"{args.config}: error: cannot read: no such file")
     return build_site(args.config, args.site_dir)
 
 

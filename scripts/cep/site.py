@@ -1,7 +1,8 @@
-"""`cep build`: validate, then build the manual strictly into a temporary directory and move it into place."""
+"""`cep build`: build the manual strictly, in-process, into a temporary directory and move it into place."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -26,35 +27,42 @@ def _last_change(root: Path) -> str:
     return done.stdout.strip() or "0"
 
 
+def _mkdocs_build(config_file: Path, site_dir: Path) -> bool:
+    """`mkdocs build --strict`, in this process; warnings and errors go to stderr as mkdocs prints them."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+        build(config)
+        return True
+    except MkDocsException as error:
+        print(f"ERROR   -  {error}", file=sys.stderr)
+        return False
+    finally:
+        logger.removeHandler(handler)
+
+
 def build_site(config: Path, site_dir: Path) -> int:
-    """Run `mkdocs build --strict`; on success replace `site_dir` whole, on failure leave it untouched."""
+    """Build the manual; on success replace `site_dir` whole, on failure leave it untouched. Exit code."""
+    root = config.resolve().parent
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _last_change(root))
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".cep-site-", dir=site_dir.parent))
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.setdefault("SOURCE_DATE_EPOCH", _last_change(config.resolve().parent))
     try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--strict",
-                "--quiet",
-                "--config-file",
-                str(config),
-                "--site-dir",
-                str(staging / "site"),
-            ],
-            env=env,
-            check=False,
-        )
-        if done.returncode != 0:
+        if not _mkdocs_build(config.resolve(), staging / "site"):
             return 1
-        old = staging / "old"
         if site_dir.exists():
-            site_dir.rename(old)
+            site_dir.rename(staging / "old")
         (staging / "site").rename(site_dir)
         return 0
     finally:

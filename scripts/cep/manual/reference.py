@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from ..calendars import BusinessCalendar, fix_window_start
+from ..calendars import fix_window_start
 from ..model import Condition, Process, Template
 from ..routing import Router
 from ..tickets import Ticket
@@ -240,7 +240,7 @@ class Manual:
         for cal in self.process.calendars:
             if not cal.holidays or cal.always_open:
                 continue
-            found = BusinessCalendar(cal).holidays_in([self.year, self.year + 1])
+            found = self.router.calendars[cal.id].holidays_in([self.year, self.year + 1])
             rows = [(f"{day:%a %d %b %Y}", esc(name)) for day, name in found]
             out.append(
                 f"Closed days of `{esc(cal.id)}` in {self.year} and {self.year + 1} "
@@ -266,7 +266,7 @@ class Manual:
         business = next((c for c in self.process.calendars if not c.always_open), None)
         if business is None or business.opens is None or business.closes is None:
             return "Every calendar is always open: a goal is due exactly its length after the clock starts.\n"
-        cal = BusinessCalendar(business)
+        cal = self.router.calendars[business.id]
         monday = self._reference_week()
         last_day = max(business.days)
         close = datetime.combine(monday + timedelta(days=last_day), business.closes, cal.zone)

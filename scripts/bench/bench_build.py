@@ -1,0 +1,61 @@
+"""`cep build` wall time against a plain `mkdocs build` of the same pages with their macro output pre-rendered to
+static Markdown (the floor for this site)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+from common import BIN, ROOT, median_seconds, report
+
+CAPTURE_HOOK = """
+from pathlib import Path
+OUT = Path(__file__).parent / "rendered"
+
+def on_page_markdown(markdown, page, **kwargs):
+    target = OUT / page.file.src_uri
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(markdown, encoding="utf-8")
+    return markdown
+"""
+
+
+def _config(root: Path) -> dict:
+    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+
+
+def prepare(work: Path) -> Path:
+    """A copy of the project and, beside it, the pre-rendered pages and their mkdocs.yml (returned)."""
+    for part in ("mkdocs.yml", "docs", "process", "features"):
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, work / part)
+    (work / "capture.py").write_text(CAPTURE_HOOK)
+    config = _config(work)
+    config["hooks"] = ["capture.py"]
+    (work / "capture.yml").write_text(yaml.safe_dump(config, allow_unicode=True))
+    median_seconds([str(BIN / "mkdocs"), "build", "-q", "-f", str(work / "capture.yml"), "-d", str(work / "x")], runs=1)
+    rendered = work / "rendered"
+    for extra in ("stylesheets", "overrides"):
+        shutil.copytree(work / "docs" / extra, rendered / extra)
+    floor = _config(work)
+    floor["docs_dir"] = "rendered"
+    floor["theme"]["custom_dir"] = "rendered/overrides"
+    floor["plugins"] = [p for p in floor["plugins"] if not (p == "cep" or (isinstance(p, dict) and "macros" in p))]
+    floor["strict"] = False
+    (work / "floor.yml").write_text(yaml.safe_dump(floor, allow_unicode=True))
+    return work / "floor.yml"
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        floor_config = prepare(work)
+        floor = median_seconds([str(BIN / "mkdocs"), "build", "-q", "-f", str(floor_config), "-d", str(work / "f")])
+        built = median_seconds(
+            [str(BIN / "cep"), "build", "--config", str(work / "mkdocs.yml"), "--site-dir", str(work / "s")]
+        )
+    report("cep build vs mkdocs build of pre-rendered pages", built, floor)
+    sys.exit(0)
