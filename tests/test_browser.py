@@ -114,3 +114,15 @@ def test_dark_mode_toggle(page: Page, base_url: str) -> None:
     page.locator("form[data-md-component=palette] label:visible").first.click()
     expect(body).not_to_have_attribute("data-md-color-scheme", before or "")
     assert {before, body.get_attribute("data-md-color-scheme")} == {"default", "slate"}
+
+
+def test_the_manual_shows_the_four_diagrams(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/reference/diagrams/")
+    diagrams = page.locator("svg.cep-diagram")
+    expect(diagrams).to_have_count(4)
+    for i in range(4):
+        expect(diagrams.nth(i)).to_be_visible()
+    titles = [diagrams.nth(i).locator("title").first.text_content() for i in range(4)]
+    assert titles == ["Escalation flow", "Service blueprint", "Communication map", "Priority matrix"]
+    page.locator("svg.cep-diagram g.node a").first.click()
+    expect(page).to_have_url(re.compile(r"/reference/tiers-and-roles/#tier-"))

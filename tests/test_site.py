@@ -30,7 +30,7 @@ class _Links(HTMLParser):
         values = dict(attrs)
         if values.get("id"):
             self.ids.add(values["id"] or "")
-        for key in ("href", "src"):
+        for key in ("href", "src", "xlink:href"):
             if values.get(key) and tag in ("a", "img", "script", "link"):
                 self.links.append(values[key] or "")
 

@@ -62,6 +62,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     return build_site(args.config, args.site_dir)
 
 
+def cmd_diagrams(args: argparse.Namespace) -> int:
+    from .diagrams import DIAGRAMS, DotMissing, render
+    from .diagrams.style import place
+    from .output import write_tree
+
+    process = load(args.process)
+    try:
+        files = {f"{name}.{args.format}": render(process, name, args.format) for name in DIAGRAMS}
+    except DotMissing as missing:
+        print(f"cep diagrams: error: {missing}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "svg":
+        files = {name: place(svg.decode("utf-8"), args.link_base).encode("utf-8") for name, svg in files.items()}
+    write_tree(args.out, files)
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cep", description="The customer escalation process, as code.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -83,6 +100,18 @@ def _parser() -> argparse.ArgumentParser:
         help="default: table on a terminal, jsonl otherwise",
     )
     route.set_defaults(run=cmd_route)
+
+    diagrams = sub.add_parser("diagrams", help="draw the blueprint diagrams with Graphviz")
+    diagrams.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
+    diagrams.add_argument("--out", type=Path, default=Path("build/diagrams"), help="default: build/diagrams")
+    diagrams.add_argument("--format", choices=("svg", "png"), default="svg")
+    diagrams.add_argument(
+        "--link-base",
+        default="../",
+        help="where the manual's root is, seen from the SVG files "
+        "(default: ../, as in the built site's diagrams/ folder)",
+    )
+    diagrams.set_defaults(run=cmd_diagrams)
 
     build = sub.add_parser("build", help="validate and build the manual (mkdocs build --strict)")
     build.add_argument("--site-dir", type=Path, default=Path("site"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -10,52 +11,15 @@ from .plugin import ManualPlugin, build_year
 from .reference import Manual
 from .scenarios import verified_behaviour
 
-_MACROS = (
-    "role_entry_points",
-    "tier_table",
-    "tier_sections",
-    "role_sections",
-    "responsibility_matrix",
-    "levels",
-    "priority_badge",
-    "priority_matrix",
-    "floors",
-    "time_goal_table",
-    "clocks",
-    "calendar_sections",
-    "holidays",
-    "worked_examples",
-    "trigger_table",
-    "trigger_sections",
-    "announcements",
-    "handovers",
-    "fix_window_examples",
-    "breach_rules",
-    "templates",
-    "channel_table",
-    "channel_sections",
-    "cadence_table",
-    "communication",
-    "feedback",
-    "metrics",
-    "glossary",
-    "slack_channels",
-    "playbook",
-    "tier",
-    "role",
-    "channel",
-    "trigger_link",
-    "template_link",
-)
-
 
 def define_env(env: Any) -> None:
     plugin = env.conf["plugins"]["cep"]
     if not isinstance(plugin, ManualPlugin):  # pragma: no cover - a configuration mistake
         raise TypeError("the cep plugin must be listed before macros in mkdocs.yml")
-    manual = Manual(plugin.process, build_year(), lambda: env.page.file.src_uri)
-    for name in _MACROS:
-        env.macro(getattr(manual, name), name)
+    manual = Manual(plugin.process, build_year(), lambda: env.page.file.src_uri, plugin.svg)
+    for name, _ in inspect.getmembers(Manual, inspect.isfunction):
+        if not name.startswith("_"):  # every public method of Manual is a macro
+            env.macro(getattr(manual, name), name)
     meta = plugin.process.meta
     env.variables["process_name"] = meta.name
     env.variables["process_version"] = meta.version

@@ -34,8 +34,30 @@ class ManualPlugin(BasePlugin[ManualConfig]):
     process: Process
     root: Path
 
+    def svg(self, name: str) -> str:
+        """A diagram as SVG with placeholder links, drawn once per build."""
+        if name not in self._svgs:
+            from ..diagrams import DotMissing, render
+
+            try:
+                self._svgs[name] = render(self.process, name).decode("utf-8")
+            except DotMissing as missing:
+                raise PluginError(str(missing)) from None
+        return self._svgs[name]
+
+    def on_files(self, files, config):  # type: ignore[no-untyped-def]
+        from mkdocs.structure.files import File
+
+        from ..diagrams import DIAGRAMS
+        from ..diagrams.style import place
+
+        for name in DIAGRAMS:
+            files.append(File.generated(config, f"diagrams/{name}.svg", content=place(self.svg(name), "../")))
+        return files
+
     def on_config(self, config):  # type: ignore[no-untyped-def]
         self.root = Path(config.config_file_path).resolve().parent
+        self._svgs: dict[str, str] = {}
         path = self.root / self.config.process
         try:
             self.process = load_process(path, self.root / self.config.schema, display=self.config.process)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from ..calendars import fix_window_start
+from ..diagrams.style import place
 from ..model import Condition, Process, Template
 from ..routing import Router
 from ..tickets import Ticket
@@ -16,8 +17,9 @@ from .text import bullets, esc, numbered, readable_contrast, table, when
 class Manual:
     """Renders one process for one build; `here` says which page is being rendered (for relative links)."""
 
-    def __init__(self, process: Process, year: int, here: Callable[[], str]) -> None:
+    def __init__(self, process: Process, year: int, here: Callable[[], str], svg: Callable[[str], str]) -> None:
         self.process = process
+        self.svg = svg
         self.router = Router(process)
         self.year = year
         self.here = here
@@ -54,6 +56,17 @@ class Manual:
 
     def condition(self, condition: Condition) -> str:
         return esc(condition.describe(self.process.domains()))
+
+    # -- diagrams ---------------------------------------------------------------------------------------------------
+    def diagram(self, name: str) -> str:
+        """A diagram inline (so its links work), with links made relative to this page, and a download link."""
+        here = self.here()
+        # The page's URL is a directory (use_directory_urls): one level deeper than its file, unless an index.
+        depth = here.count("/") + (0 if here == "index.md" or here.endswith("/index.md") else 1)
+        # SVG 2 `href` rather than `xlink:href`, so that the print page rewrites these links like all the others.
+        svg = place(self.svg(name), "../" * depth).replace(" xlink:href=", " href=")
+        download = pages.relative(here, f"diagrams/{name}.svg")
+        return f'<div class="cep-diagram-wrap">{svg}</div>\n\n[Open the diagram on its own]({download})\n'
 
     # -- home ------------------------------------------------------------------------------------------------------
     def role_entry_points(self) -> str:
