@@ -10,12 +10,11 @@ import time
 from pathlib import Path
 
 import yaml
-
 from common import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from cep.diagrams import DIAGRAMS, render  # noqa: E402
-from cep.loader import load_process  # noqa: E402
+from cep.diagrams import DIAGRAMS, render
+from cep.loader import load_process
 
 SCHEMA = ROOT / "process" / "schema" / "process.schema.json"
 
