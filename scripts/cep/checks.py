@@ -148,6 +148,19 @@ class _Checker:
         self.ref("template", p.communication.update_template, ("communication", "update_template"))
         self.ref("template", p.feedback.template, ("feedback", "template"))
         self.ref("role", p.feedback.backlog_owner, ("feedback", "backlog_owner"))
+        for i, issue_type in enumerate(p.jira.issue_types):
+            if issue_type.template:
+                self.ref("template", issue_type.template, ("jira", "issue_types", i, "template"))
+        first_of_id = {t.id: i for i, t in reversed(list(enumerate(p.tiers)))}  # a duplicate id is reported already
+        statuses = [(("tiers", i, "status"), t.status) for i, t in enumerate(p.tiers) if first_of_id[t.id] == i]
+        statuses += [
+            (("jira", "statuses", key), getattr(p.jira, key)) for key in ("waiting", "returned", "resolved", "closed")
+        ]
+        seen: dict[str, tuple[str | int, ...]] = {}
+        for path, name in statuses:
+            if name.lower() in seen:
+                self.error(path, f"Jira status '{name}' is used twice; each tier and state needs its own status")
+            seen[name.lower()] = path
 
     def matrix(self) -> None:
         p = self.process

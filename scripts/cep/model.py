@@ -87,6 +87,7 @@ class Tier:
     owner: str
     summary: str
     talks_to_customers: bool
+    status: str  # the Jira status that mirrors the tier
     location: Location = _loc
 
 
@@ -296,6 +297,24 @@ class Metric:
     location: Location = _loc
 
 
+@dataclass(frozen=True)
+class IssueType:
+    id: str
+    name: str
+    summary: str
+    template: str | None
+
+
+@dataclass(frozen=True)
+class JiraSettings:
+    field_prefix: str
+    waiting: str
+    returned: str
+    resolved: str
+    closed: str
+    issue_types: tuple[IssueType, ...]
+
+
 T = TypeVar("T")
 
 
@@ -326,6 +345,7 @@ class Process:
     communication: Communication
     feedback: Feedback
     metrics: tuple[Metric, ...]
+    jira: JiraSettings
     document: Document = field(compare=False, repr=False)
 
     @staticmethod
@@ -520,6 +540,7 @@ def build_process(doc: Document) -> tuple[Process, list[Problem]]:
                 r["owner"],
                 r["summary"],
                 r["talks_to_customers"],
+                r.get("status", f"At {r['short_name']}"),
                 b.at(p),
             ),
         ),
@@ -576,6 +597,13 @@ def build_process(doc: Document) -> tuple[Process, list[Problem]]:
         communication=Communication(**d["communication"]),
         feedback=Feedback(**d["feedback"]),
         metrics=b.many("metrics", lambda r, p: Metric(r["id"], r["name"], r["summary"], b.at(p))),
+        jira=JiraSettings(
+            d["jira"]["field_prefix"],
+            **d["jira"]["statuses"],
+            issue_types=t(
+                IssueType(r["id"], r["name"], r["summary"], r.get("template")) for r in d["jira"]["issue_types"]
+            ),
+        ),
         document=doc,
     )
     return process, b.problems
