@@ -21,22 +21,11 @@ def process() -> Process:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The manual built once from the project's own inputs (copied, so no report of this run leaks in)."""
-    import os
-    import subprocess
-    import sys
-
-    from project import copy_project
+    from project import build_manual, copy_project
 
     project = copy_project(tmp_path_factory.mktemp("project"))
     out = tmp_path_factory.mktemp("site") / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "cep", "build", "--site-dir", str(out)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "0"},
-    )
+    done = build_manual(project, out)
     assert done.returncode == 0, done.stderr
     return out
 

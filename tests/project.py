@@ -38,5 +38,19 @@ def build_manual(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "0"},
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
     )
+
+
+def load_changed(tmp_path: Path, change):  # -> cep.model.Process; change(data) edits the parsed definition
+    """The default process with `change` applied to its data, loaded through the real loader."""
+    import yaml
+
+    from cep.loader import load_process
+
+    data = yaml.safe_load(PROCESS.read_text(encoding="utf-8"))
+    data["process"]["last_reviewed"] = str(data["process"]["last_reviewed"])
+    change(data)
+    path = tmp_path / "escalation.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return load_process(path, SCHEMA)

@@ -6,12 +6,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-import yaml
 
 from cep.diagrams import DIAGRAMS, render
-from cep.loader import load_process
 from cep.model import Process
-from project import PROCESS, SCHEMA
+from project import load_changed
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -30,15 +28,6 @@ def shows(svg: bytes, name: str) -> bool:
 
 def links(svg: bytes) -> list[str]:
     return [a.get(XLINK) or "" for a in ET.fromstring(svg).iter(f"{SVG}a")]
-
-
-def load_changed(tmp_path: Path, change) -> Process:  # change(data) edits the parsed definition in place
-    data = yaml.safe_load(PROCESS.read_text(encoding="utf-8"))
-    data["process"]["last_reviewed"] = str(data["process"]["last_reviewed"])
-    change(data)
-    path = tmp_path / "escalation.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return load_process(path, SCHEMA)
 
 
 @pytest.fixture(scope="module")

@@ -186,3 +186,16 @@ def test_expected_extras_are_built(site: Path, path: str) -> None:
 
 def test_process_file_is_the_one_the_site_reads() -> None:
     assert PROCESS.relative_to(ROOT).as_posix() == "process/escalation.yaml"
+
+
+def test_the_jira_page_offers_the_same_bundle_as_the_cli(site: Path, process: Process) -> None:
+    from cep.jira import jira_bundle
+    from cep.output import dump_json
+
+    assert (site / "downloads" / "jira-bundle.json").read_text(encoding="utf-8") == dump_json(
+        jira_bundle(process, [2026, 2027])
+    )
+    html = page(site, "admin/jira")
+    assert 'href="../../downloads/jira-bundle.json"' in html
+    for rule in jira_bundle(process, [2026, 2027])["automation"]:
+        assert rule["rule"]["name"].replace("×", "&times;") in html or rule["rule"]["name"] in html

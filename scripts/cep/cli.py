@@ -79,6 +79,19 @@ def cmd_diagrams(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_jira_export(args: argparse.Namespace) -> int:
+    from .jira import jira_bundle
+    from .output import build_year, dump_json, write_file
+
+    year = build_year()
+    text = dump_json(jira_bundle(load(args.process), [year, year + 1]))
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        write_file(Path(args.output), text.encode("utf-8"))
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cep", description="The customer escalation process, as code.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -112,6 +125,13 @@ def _parser() -> argparse.ArgumentParser:
         "(default: ../, as in the built site's diagrams/ folder)",
     )
     diagrams.set_defaults(run=cmd_diagrams)
+
+    jira = sub.add_parser("jira", help="the Jira configuration bundle")
+    jira_sub = jira.add_subparsers(dest="jira_command", required=True, metavar="COMMAND")
+    export = jira_sub.add_parser("export", help="write the bundle (JSON) for Jira admins")
+    export.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
+    export.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
+    export.set_defaults(run=cmd_jira_export)
 
     build = sub.add_parser("build", help="validate and build the manual (mkdocs build --strict)")
     build.add_argument("--site-dir", type=Path, default=Path("site"))

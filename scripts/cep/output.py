@@ -7,8 +7,15 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+
+def build_year() -> int:
+    """The year the build happens in; SOURCE_DATE_EPOCH pins it, for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC).year if epoch else datetime.now(UTC).year
 
 
 def dump_json(data: Any) -> str:

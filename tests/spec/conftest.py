@@ -301,3 +301,25 @@ def _(scenario: Scenario, process: Process, fields: str) -> None:
 @then("nothing is missing")
 def _(scenario: Scenario) -> None:
     assert scenario.decision and scenario.decision.missing_fields == (), scenario.decision.missing_fields
+
+
+# -- the Jira bundle ---------------------------------------------------------------------------------------------
+@given("the generated Jira bundle", target_fixture="bundle")
+def _(process: Process) -> dict[str, Any]:
+    from cep.jira import jira_bundle
+
+    return jira_bundle(process, [2026, 2027])
+
+
+@when("its automation rules are run for every kind of ticket", target_fixture="equivalence")
+def _(process: Process, bundle: dict[str, Any]) -> tuple[int, Any]:
+    from cep.jira.equivalence import check_equivalence
+
+    return check_equivalence(process, bundle)
+
+
+@then("every kind of ticket gets the tier, priority and notifications the manual says")
+def _(equivalence: tuple[int, Any]) -> None:
+    compared, difference = equivalence
+    assert difference is None, str(difference)
+    assert compared > 0

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from ..features import read_features, read_results
-from .plugin import ManualPlugin, build_year
+from ..output import build_year
+from . import jira_page, pages
+from .plugin import JIRA_BUNDLE, ManualPlugin
 from .reference import Manual
 from .scenarios import verified_behaviour
 
@@ -23,6 +25,15 @@ def define_env(env: Any) -> None:
     meta = plugin.process.meta
     env.variables["process_name"] = meta.name
     env.variables["process_version"] = meta.version
+
+    @env.macro
+    def jira_download() -> str:
+        link = pages.relative(env.page.file.src_uri, JIRA_BUNDLE)
+        return f"[Download the Jira bundle (JSON)]({link})"
+
+    env.macro(lambda: jira_page.sections(plugin.bundle), "jira_sections")
+    env.macro(lambda: jira_page.values(plugin.bundle), "jira_values")
+    env.macro(lambda: jira_page.service_management(plugin.bundle), "jira_service_management")
 
     @env.macro
     def scenarios() -> str:

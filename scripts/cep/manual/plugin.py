@@ -3,9 +3,9 @@ where the macros and the theme find it."""
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -14,7 +14,10 @@ from mkdocs.plugins import BasePlugin
 
 from ..loader import load_process
 from ..model import Process
+from ..output import build_year, dump_json
 from ..problems import InvalidProcess, render_text
+
+JIRA_BUNDLE = "downloads/jira-bundle.json"
 
 
 class ManualConfig(Config):
@@ -22,12 +25,6 @@ class ManualConfig(Config):
     schema = config_options.Type(str, default="process/schema/process.schema.json")
     features = config_options.Type(str, default="features")
     report = config_options.Type(str, default="reports/cucumber.json")
-
-
-def build_year() -> int:
-    """The year the build happens in; SOURCE_DATE_EPOCH pins it for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), UTC).year if epoch else datetime.now(UTC).year
 
 
 class ManualPlugin(BasePlugin[ManualConfig]):
@@ -45,6 +42,14 @@ class ManualPlugin(BasePlugin[ManualConfig]):
                 raise PluginError(str(missing)) from None
         return self._svgs[name]
 
+    @cached_property
+    def bundle(self) -> dict[str, Any]:
+        """The Jira bundle, generated once per build, exactly as `cep jira export` writes it."""
+        from ..jira import jira_bundle
+
+        year = build_year()
+        return jira_bundle(self.process, [year, year + 1])
+
     def on_files(self, files, config):  # type: ignore[no-untyped-def]
         from mkdocs.structure.files import File
 
@@ -53,6 +58,7 @@ class ManualPlugin(BasePlugin[ManualConfig]):
 
         for name in DIAGRAMS:
             files.append(File.generated(config, f"diagrams/{name}.svg", content=place(self.svg(name), "../")))
+        files.append(File.generated(config, JIRA_BUNDLE, content=dump_json(self.bundle)))
         return files
 
     def on_config(self, config):  # type: ignore[no-untyped-def]

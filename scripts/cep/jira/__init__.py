@@ -1,0 +1,7 @@
+"""The Jira configuration bundle: request bodies for Jira's REST APIs, generated from the process model."""
+
+from __future__ import annotations
+
+from .bundle import jira_bundle
+
+__all__ = ["jira_bundle"]

@@ -1,0 +1,117 @@
+"""The "Apply the Jira configuration" page: the bundle's sections, in order, with values rendered from the bundle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .text import esc, numbered, table
+
+_ORDER = ("priorities", "issueTypes", "fields", "statuses", "workflows", "filters", "automation")
+_WHAT = {
+    "priorities": "the priorities, with their colours",
+    "issueTypes": "the issue types",
+    "fields": "the custom fields, each with a context and, for selects, its options",
+    "statuses": "the statuses that mirror the tiers",
+    "workflows": "the workflow and the transitions the process allows",
+    "filters": "one queue per tier, and the at-risk and missed views",
+    "automation": "the automation rules (after the fields and statuses they use exist)",
+}
+
+
+def _code(text: str) -> str:
+    return "`" + text.replace("`", "'") + "`"
+
+
+def sections(bundle: dict[str, Any]) -> str:
+    rows = [
+        (str(n), f"`{key}`", esc(bundle["endpoints"][key]), str(len(bundle[key])), esc(_WHAT[key]))
+        for n, key in enumerate(_ORDER, start=1)
+    ]
+    return table(("step", "section", "API call", "items", "what it creates"), rows)
+
+
+def values(bundle: dict[str, Any]) -> str:
+    out = [
+        "### Priorities\n\n"
+        + table(
+            ("name", "colour", "description"),
+            ((esc(p["name"]), _code(p["statusColor"]), esc(p["description"])) for p in bundle["priorities"]),
+        )
+    ]
+    out.append(
+        "### Issue types\n\n"
+        + table(("name", "description"), ((esc(t["name"]), esc(t["description"])) for t in bundle["issueTypes"]))
+    )
+    out.append(
+        "### Custom fields\n\n"
+        + table(
+            ("field", "type", "options"),
+            (
+                (
+                    esc(f["field"]["name"]),
+                    _code(f["field"]["type"].rsplit(":", 1)[-1]),
+                    ", ".join(_code(o["value"]) for o in f.get("options", {}).get("options", [])) or "—",
+                )
+                for f in bundle["fields"]
+            ),
+        )
+    )
+    out.append(
+        "### Statuses\n\n"
+        + table(
+            ("status", "category"),
+            ((esc(s["name"]), _code(s["statusCategory"])) for s in bundle["statuses"][0]["statuses"]),
+        )
+    )
+    workflow = bundle["workflows"][0]
+    names = {s["statusReference"]: s["name"] for s in workflow["statuses"]}
+    transitions = workflow["workflows"][0]["transitions"]
+    out.append(
+        "### Workflow transitions\n\n"
+        + table(
+            ("transition", "from", "to"),
+            (
+                (
+                    esc(t["name"]),
+                    ", ".join(esc(names[link["fromStatusReference"]]) for link in t["links"]) or "(create)",
+                    esc(names[t["toStatusReference"]]),
+                )
+                for t in transitions
+            ),
+        )
+    )
+    out.append(
+        "### Filters\n\n"
+        + "".join(
+            f"**{esc(f['name'])}** — {esc(f['description'])}\n\n```text\n{f['jql']}\n```\n\n" for f in bundle["filters"]
+        )
+    )
+    out.append(
+        "### Automation rules\n\n"
+        + numbered(f"**{esc(r['rule']['name'])}** — {esc(r['rule']['description'])}" for r in bundle["automation"])
+    )
+    out.append(
+        "### Placeholders to fill in\n\n"
+        + table(("placeholder", "replace with"), ((_code(k), esc(v)) for k, v in bundle["placeholders"].items()))
+    )
+    return "\n".join(out)
+
+
+def service_management(bundle: dict[str, Any]) -> str:
+    sm = bundle["serviceManagement"]
+    rows = [
+        (
+            esc(m["name"]),
+            esc(" or ".join(m["start"])),
+            esc(" or ".join(m["pause"]) or "—"),
+            esc(" or ".join(m["stop"])),
+            "<br>".join(f"{_code(g['jql'])} → **{esc(g['target'])}** ({esc(g['calendar'])})" for g in m["goals"]),
+        )
+        for m in sm["slaMetrics"]
+    ]
+    return (
+        "### SLA metrics\n\n"
+        + table(("metric", "start", "pause", "stop", "goals"), rows)
+        + "\n### Checklist\n\n"
+        + numbered(esc(step) for step in sm["checklist"])
+    )
