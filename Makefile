@@ -44,6 +44,7 @@ lint: install ## ruff
 
 test: install lint ## every check and test: validate, lint, unit tests, the Gherkin specification
 	$(BIN)/cep validate
+	$(BIN)/cep check
 	@mkdir -p $(REPORTS)
 	$(BIN)/pytest -q --cucumberjson=$(REPORTS)/cucumber.json
 

@@ -92,6 +92,17 @@ def cmd_jira_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import features_in, render_json, render_text, run_check
+
+    process = load(args.process)
+    if not args.features.is_dir():
+        raise UsageError(f"{args.features}: error: not a directory of .feature files")
+    report = run_check(process, features_in(args.features))
+    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
+    return EXIT_INVALID if report.failed(args.strict) else EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cep", description="The customer escalation process, as code.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -125,6 +136,13 @@ def _parser() -> argparse.ArgumentParser:
         "(default: ../, as in the built site's diagrams/ folder)",
     )
     diagrams.set_defaults(run=cmd_diagrams)
+
+    check = sub.add_parser("check", help="prove the rules sound and measure the specification's coverage")
+    check.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
+    check.add_argument("--features", type=Path, default=Path("features"))
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="warnings (unmarked overlaps) fail too")
+    check.set_defaults(run=cmd_check)
 
     jira = sub.add_parser("jira", help="the Jira configuration bundle")
     jira_sub = jira.add_subparsers(dest="jira_command", required=True, metavar="COMMAND")

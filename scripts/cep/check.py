@@ -1,0 +1,252 @@
+"""`cep check`: prove the routing rules sound (complete, nothing shadowed, overlaps known) and measure how much of
+the process the executable specification exercises."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .analysis import Analysis, Region, Rule, Space, analyse
+from .features import Feature
+from .model import Condition, Process
+from .problems import Location
+from .routing import Router
+
+BASE_FIELDS = ("category", "urgency", "impact", "reproduced")
+
+
+@dataclass(frozen=True)
+class Finding:
+    location: Location
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Coverage:
+    covered: dict[str, list[str]] = field(default_factory=dict)
+    uncovered: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    fires: dict[str, int]
+    default_route: int
+    ticket_kinds: int
+    coverage: Coverage
+
+    def failed(self, strict: bool) -> bool:
+        return any(f.severity == "error" or strict for f in self.findings)
+
+
+# -- the rules as boxes --------------------------------------------------------------------------------------------
+def ticket_space(process: Process) -> Space:
+    domains = process.domains()
+    return Space({name: domains[name] for name in BASE_FIELDS})
+
+
+def condition_region(process: Process, space: Space, router: Router, condition: Condition) -> Region:
+    """The tickets a condition matches; a priority term becomes the matrix cells (and floors) that give it."""
+    base = {name: values for name, values in condition.terms if name != "priority"}
+    priorities = condition.allowed("priority")
+    if priorities is None:
+        box = space.box(base)
+        return [box] if box else []
+    region = []
+    for u in process.urgency:
+        for i in process.impact:
+            categories = [c.id for c in process.categories if router.priority_of(c.id, u.id, i.id)[0] in priorities]
+            cell = {
+                **base,
+                "urgency": [u.id] if u.id in base.get("urgency", [u.id]) else [],
+                "impact": [i.id] if i.id in base.get("impact", [i.id]) else [],
+                "category": [c for c in categories if c in base.get("category", categories)],
+            }
+            box = space.box(cell)
+            if box:
+                region.append(box)
+    return region
+
+
+def trigger_rules(process: Process, space: Space) -> list[Rule]:
+    router = Router(process)
+    return [Rule(t.id, condition_region(process, space, router, t.when)) for t in process.triggers]
+
+
+def soundness(process: Process, space: Space, analysis: Analysis) -> list[Finding]:
+    findings = []
+    triggers = {t.id: t for t in process.triggers}
+    for trigger_id, earlier in analysis.shadowed.items():
+        by = f"earlier triggers take all its tickets: {', '.join(earlier)}" if earlier else "it matches no ticket"
+        findings.append(Finding(triggers[trigger_id].location, "error", f"trigger '{trigger_id}' can never fire: {by}"))
+    for overlap in analysis.overlaps:
+        first, second = triggers[overlap.first], triggers[overlap.second]
+        if overlap.first in second.overlaps or overlap.second in first.overlaps:
+            continue  # marked as intended in the definition
+        example = ", ".join(f"{k}={json.dumps(v)}" for k, v in overlap.example.items())
+        findings.append(
+            Finding(
+                second.location,
+                "warning",
+                f"trigger '{second.id}' overlaps trigger '{first.id}' on {overlap.size} kinds of ticket "
+                f"(e.g. {example}); '{first.id}' wins, being first. Mark it with "
+                f"'overlaps: [{first.id}]' if that is intended",
+            )
+        )
+    for urgency in process.urgency:
+        for impact in process.impact:
+            if (urgency.id, impact.id) not in process.matrix:
+                findings.append(
+                    Finding(
+                        process.locate(("priority_matrix",)),
+                        "error",
+                        f"no priority for urgency '{urgency.id}' and impact '{impact.id}'",
+                    )
+                )
+    return findings
+
+
+# -- coverage by the specification -----------------------------------------------------------------------------------
+_TICKET = re.compile(r'an? "([^"]+)" ticket with "([^"]+)" urgency and "([^"]+)" impact')
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def _scenario_runs(feature: Feature) -> list[list[str]]:
+    """The step texts of every run of every scenario: outlines once per example row, background first."""
+    background = [s.text for s in feature.background]
+    runs = []
+    for scenario in feature.scenarios:
+        steps = len(scenario.steps)
+        texts = scenario.texts()
+        for start in range(0, len(texts), steps or 1):
+            runs.append(background + texts[start : start + steps])
+    return runs
+
+
+def coverage(process: Process, features: list[Feature]) -> Coverage:
+    router = Router(process)
+    clock_words = {
+        "first_response": "first response",
+        "resolution": "resolution",
+        "acknowledge": "acknowledgement",
+        "review": "review",
+    }
+    wanted: dict[str, set[str]] = {
+        "triggers": {t.id for t in process.triggers} | {"(default route)"},
+        "matrix cells": {f"{u.id} × {i.id}" for u in process.urgency for i in process.impact},
+        "time goals": {
+            f"{p.id} {clock_words[c]}"
+            for p in process.priorities
+            for c in ("first_response", "resolution", "acknowledge")
+        }
+        | {f"{clock_words['review']}"},
+        "breach rules": {"at-risk"} | {r.id for r in process.breaches},
+        "templates": {t.id for t in process.templates},
+    }
+    seen: dict[str, set[str]] = {key: set() for key in wanted}
+    actions = {r.action: r.id for r in process.breaches}
+    for feature in features:
+        for run in _scenario_runs(feature):
+            text = "\n".join(run)
+            lowered = text.lower()
+            tickets = [m.groups() for line in run for m in [_TICKET.search(line)] if m]
+            for quoted in _QUOTED.findall(text):
+                if quoted in wanted["triggers"]:
+                    seen["triggers"].add(quoted)
+                if quoted in actions:
+                    seen["breach rules"].add(actions[quoted])
+                if quoted == process.at_risk.action or quoted == "at-risk":
+                    seen["breach rules"].add("at-risk")
+            if (
+                "no trigger matches" in lowered
+                or f"stays at {process.tier(process.default_route.tier).short_name.lower()}" in lowered
+            ):
+                seen["triggers"].add("(default route)")
+            for template in process.templates:
+                if template.name.lower() in lowered:
+                    seen["templates"].add(template.id)
+            for category, urgency, impact in tickets[-1:]:  # the ticket the scenario ends up describing
+                if "priority is" in lowered:
+                    seen["matrix cells"].add(f"{urgency} × {impact}")
+                if (category, urgency, impact) and all(
+                    v in process.domains()[k]
+                    for k, v in (("category", category), ("urgency", urgency), ("impact", impact))
+                ):
+                    priority = router.priority_of(category, urgency, impact)[0]
+                    for clock, word in clock_words.items():
+                        if re.search(rf"{word}( clock)? is (due|\")", lowered):
+                            seen["time goals"].add(word if clock == "review" else f"{priority} {word}")
+    result = Coverage()
+    for key, names in wanted.items():
+        result.covered[key] = sorted(names & seen[key])
+        result.uncovered[key] = sorted(names - seen[key])
+    return result
+
+
+def run_check(process: Process, features: list[Feature]) -> Report:
+    space = ticket_space(process)
+    analysis = analyse(space, trigger_rules(process, space))
+    findings = soundness(process, space, analysis)
+    covered = coverage(process, features)
+    triggers = {t.id: t for t in process.triggers}
+    for trigger_id in covered.uncovered["triggers"]:
+        location = triggers[trigger_id].location if trigger_id in triggers else process.locate(("default_route",))
+        findings.append(
+            Finding(
+                location,
+                "error",
+                f"no scenario exercises trigger {trigger_id!r}"
+                if trigger_id in triggers
+                else "no scenario exercises the default route",
+            )
+        )
+    return Report(
+        sorted(findings, key=lambda f: (f.location, f.message)),
+        analysis.fires,
+        space.count(analysis.gap or []),
+        space.size(space.universe),
+        covered,
+    )
+
+
+def render_text(report: Report) -> str:
+    lines = [str(f) for f in report.findings]
+    lines.append(
+        f"routing: {report.ticket_kinds} kinds of ticket; "
+        + ", ".join(f"{k} takes {v}" for k, v in report.fires.items())
+        + f"; {report.default_route} stay on the default route"
+    )
+    for key, names in report.coverage.covered.items():
+        total = len(names) + len(report.coverage.uncovered[key])
+        missing = report.coverage.uncovered[key]
+        lines.append(
+            f"coverage: {key}: {len(names)} of {total}" + (f"; not exercised: {', '.join(missing)}" if missing else "")
+        )
+    errors = sum(f.severity == "error" for f in report.findings)
+    warnings = len(report.findings) - errors
+    lines.append(f"{errors} errors, {warnings} warnings")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: Report) -> str:
+    data: dict[str, Any] = {
+        "findings": [{**asdict(f.location), "severity": f.severity, "message": f.message} for f in report.findings],
+        "fires": report.fires,
+        "default_route": report.default_route,
+        "ticket_kinds": report.ticket_kinds,
+        "coverage": asdict(report.coverage),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def features_in(directory: Path) -> list[Feature]:
+    from .features import read_features
+
+    return read_features(directory)

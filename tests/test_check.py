@@ -1,0 +1,165 @@
+"""`cep check`: soundness findings at the right lines, coverage, and the box analysis against brute force."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cep.analysis import Rule, Space, analyse
+from project import PROCESS, ROOT
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "process" / "escalation.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "process" / "schema", path.parent / "schema")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line == text)
+
+
+def _check(run_cli, path: Path, *extra: str):
+    return run_cli("check", "--process", str(path), "--features", "features", *extra)
+
+
+DEFAULT = PROCESS.read_text(encoding="utf-8")
+ANY_BUG = """  - id: any-bug
+    name: Any bug
+    summary: Every bug, whatever else.
+    when: {category: [bug]}
+    route: tier-2-pm
+    notify: ["#cep-escalations"]
+    template: escalation-report
+"""
+
+
+def test_the_default_process_is_sound(run_cli) -> None:
+    result = run_cli("check")
+    assert result.code == 0, result
+    assert "0 errors, 0 warnings" in result.out
+    assert "coverage: triggers: 7 of 7" in result.out and "coverage: matrix cells: 16 of 16" in result.out
+
+
+def test_a_trigger_below_a_broader_one_is_shadowed(run_cli, tmp_path: Path) -> None:
+    path = _write(tmp_path, DEFAULT.replace("  - id: confirmed-bug\n", ANY_BUG + "  - id: confirmed-bug\n", 1))
+    result = _check(run_cli, path)
+    assert result.code == 1
+    line = _line_of(path, "  - id: confirmed-bug")
+    assert (
+        f"{path}:{line}:5: error: trigger 'confirmed-bug' can never fire: earlier triggers take all its "
+        f"tickets: any-bug" in result.out.splitlines()
+    )
+    assert "trigger 'wide-impact-bug' can never fire: earlier triggers take all its tickets: any-bug" in result.out
+
+
+def test_a_duplicated_condition_is_shadowed(run_cli, tmp_path: Path) -> None:
+    copy = ANY_BUG.replace("any-bug", "content-again").replace("Any bug", "Content again").replace("[bug]", "[content]")
+    path = _write(tmp_path, DEFAULT.replace("  - id: product-insight\n", copy + "  - id: product-insight\n", 1))
+    result = _check(run_cli, path)
+    line = _line_of(path, "  - id: content-again")
+    assert result.code == 1
+    assert (
+        f"{path}:{line}:5: error: trigger 'content-again' can never fire: earlier triggers take all its "
+        f"tickets: content-error" in result.out
+    )
+    assert f"{path}:{line}:5: error: no scenario exercises trigger 'content-again'" in result.out
+
+
+def test_an_unmarked_overlap_is_a_warning_and_strict_makes_it_fail(run_cli, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        DEFAULT.replace(
+            "    overlaps: [service-outage, confirmed-bug, wide-impact-bug, content-error, product-insight]\n",
+            "    overlaps: [service-outage]\n",
+        ),
+    )
+    line = _line_of(path, "  - id: critical-unresolved")
+    relaxed = _check(run_cli, path)
+    assert relaxed.code == 0
+    assert (
+        f"{path}:{line}:5: warning: trigger 'critical-unresolved' overlaps trigger 'content-error' on 8 kinds of "
+        f'ticket (e.g. category="content", urgency="critical", impact="platform", reproduced=true)'
+    ) in relaxed.out
+    assert "overlaps trigger 'service-outage'" not in relaxed.out
+    assert _check(run_cli, path, "--strict").code == 1
+
+
+def test_a_removed_matrix_cell_is_refused_at_its_line(run_cli, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        DEFAULT.replace(
+            "  low: {platform: P3, organisation: P3, team: P4, individual: P4}",
+            "  low: {platform: P3, organisation: P3, team: P4}",
+        ),
+    )
+    result = _check(run_cli, path)
+    line = _line_of(path, "  low: {platform: P3, organisation: P3, team: P4}")
+    assert result.code == 1
+    assert (
+        f"{path}:{line}:8: error: the priority matrix has no cell for urgency 'low' and impact 'individual'"
+        in result.err
+    )
+
+
+def test_a_trigger_no_scenario_mentions(run_cli, tmp_path: Path) -> None:
+    vip = (
+        ANY_BUG.replace("any-bug", "vip-account")
+        .replace("Any bug", "VIP account")
+        .replace("{category: [bug]}", "{category: [account], impact: [platform]}")
+    )
+    path = _write(tmp_path, DEFAULT.replace("  - id: critical-unresolved\n", vip + "  - id: critical-unresolved\n", 1))
+    result = _check(run_cli, path)
+    line = _line_of(path, "  - id: vip-account")
+    assert result.code == 1
+    assert result.out.splitlines()[0] == f"{path}:{line}:5: error: no scenario exercises trigger 'vip-account'"
+
+
+# -- the analysis against brute force ----------------------------------------------------------------------------
+DOMAINS = {"a": (0, 1, 2), "b": ("x", "y", "z"), "c": (True, False)}
+_subsets = {name: st.sets(st.sampled_from(values), min_size=1) for name, values in DOMAINS.items()}
+_box = st.fixed_dictionaries({}, optional=_subsets)
+_rules = st.lists(st.lists(_box, min_size=0, max_size=3), min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_rules)
+def test_analysis_agrees_with_enumeration(raw_rules: list[list[dict]]) -> None:
+    space = Space(DOMAINS)
+    rules = []
+    for n, boxes in enumerate(raw_rules):
+        region: list = []
+        for constraints in boxes:  # a region is a union of disjoint boxes
+            box = space.box(constraints)
+            pieces = [box] if box is not None else []
+            for existing in region:
+                pieces = [piece for p in pieces for piece in space.subtract(p, existing)]
+            region.extend(pieces)
+        rules.append(Rule(f"r{n}", region))
+    result = analyse(space, rules)
+
+    tickets = [dict(zip(DOMAINS, combo, strict=True)) for combo in itertools.product(*DOMAINS.values())]
+
+    def matches(rule: Rule, ticket: dict) -> bool:
+        return any(all(ticket[f] in values for f, values in zip(DOMAINS, box, strict=True)) for box in rule.region)
+
+    firsts = [next((r.id for r in rules if matches(r, t)), None) for t in tickets]
+    assert result.fires == {r.id: firsts.count(r.id) for r in rules}
+    assert set(result.shadowed) == {r.id for r in rules if firsts.count(r.id) == 0}
+    assert space.count(result.gap) == firsts.count(None)
+    expected = {
+        (a.id, b.id): sum(matches(a, t) and matches(b, t) for t in tickets)
+        for a, b in itertools.combinations(rules, 2)
+        if b.id not in result.shadowed
+    }
+    assert {(o.first, o.second): o.size for o in result.overlaps} == {k: v for k, v in expected.items() if v}
+    for overlap in result.overlaps:
+        first = next(r for r in rules if r.id == overlap.first)
+        second = next(r for r in rules if r.id == overlap.second)
+        assert matches(first, overlap.example) and matches(second, overlap.example)
