@@ -17,7 +17,6 @@ from .calendars import BusinessCalendar, fix_window_start
 from .model import FixWindow, Handover, Process, Template, Trigger
 from .tickets import Ticket
 
-CLOCK_NAMES = ("first_response", "resolution", "review", "acknowledge")
 # Ticket attributes that also fill the template fields of the same name.
 _FROM_TICKET = ("category", "urgency", "impact", "priority")
 
