@@ -383,6 +383,10 @@ class Process:
     def level(self, scale: str, name: str) -> Level:
         return self._find(f"{scale} level", self.urgency if scale == "urgency" else self.impact, name)
 
+    def priority_grid(self) -> list[tuple[Level, list[Priority]]]:
+        """The priority matrix as rows: each urgency level with the priority of every impact level, in order."""
+        return [(u, [self.priority(self.matrix[(u.id, i.id)]) for i in self.impact]) for u in self.urgency]
+
     def locate(self, path: JsonPath) -> Location:
         """Where a part of the definition is written, for messages that point at lines."""
         return self.document.locate(path)

@@ -14,16 +14,15 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
     title = "Priority matrix"
     graph = new_graph("matrix", title, rankdir="LR")
     head = "".join(f'<td bgcolor="#eceff1"><b>{html_text(i.name)}</b></td>' for i in process.impact)
-    rows = []
-    for u in process.urgency:
-        cells = []
-        for i in process.impact:
-            p = process.priority(process.matrix[(u.id, i.id)])
-            cells.append(
-                f'<td bgcolor="{p.colour}"><font color="{readable_contrast(p.colour)}"><b>'
-                f"{html_text(p.id)}</b></font></td>"
-            )
-        rows.append(f'<tr><td bgcolor="#eceff1"><b>{html_text(u.name)}</b></td>{"".join(cells)}</tr>')
+    rows = [
+        f'<tr><td bgcolor="#eceff1"><b>{html_text(u.name)}</b></td>'
+        + "".join(
+            f'<td bgcolor="{c.colour}"><font color="{readable_contrast(c.colour)}"><b>{html_text(c.id)}</b></font></td>'
+            for c in cells
+        )
+        + "</tr>"
+        for u, cells in process.priority_grid()
+    ]
     table = (
         f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="8">'
         f'<tr><td bgcolor="#eceff1"><i>urgency \\ impact</i></td>{head}</tr>{"".join(rows)}</table>>'

@@ -170,16 +170,16 @@ class Manual:
     def priority_matrix(self) -> str:
         p = self.process
         head = "".join(f"<th>{esc(i.name)}</th>" for i in p.impact)
-        rows = []
-        for u in p.urgency:
-            cells = []
-            for i in p.impact:
-                priority = p.priority(p.matrix[(u.id, i.id)])
-                cells.append(
-                    f'<td style="background:{priority.colour};color:{readable_contrast(priority.colour)}">'
-                    f"<strong>{esc(priority.id)}</strong> {esc(priority.name)}</td>"
-                )
-            rows.append(f"<tr><th>{esc(u.name)}</th>{''.join(cells)}</tr>")
+        rows = [
+            f"<tr><th>{esc(u.name)}</th>"
+            + "".join(
+                f'<td style="background:{c.colour};color:{readable_contrast(c.colour)}">'
+                f"<strong>{esc(c.id)}</strong> {esc(c.name)}</td>"
+                for c in cells
+            )
+            + "</tr>"
+            for u, cells in p.priority_grid()
+        ]
         return (
             f'<table class="cep-matrix" id="matrix"><thead><tr><th>urgency \\ impact</th>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>\n"
