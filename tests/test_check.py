@@ -147,12 +147,20 @@ def test_analysis_agrees_with_enumeration(raw_rules: list[list[dict]]) -> None:
     tickets = [dict(zip(DOMAINS, combo, strict=True)) for combo in itertools.product(*DOMAINS.values())]
 
     def matches(rule: Rule, ticket: dict) -> bool:
-        return any(all(ticket[f] in values for f, values in zip(DOMAINS, box, strict=True)) for box in rule.region)
+        boxes = [dict(zip(DOMAINS, space.values(box), strict=True)) for box in rule.region]
+        return any(all(ticket[f] in values for f, values in box.items()) for box in boxes)
 
     firsts = [next((r.id for r in rules if matches(r, t)), None) for t in tickets]
     assert result.fires == {r.id: firsts.count(r.id) for r in rules}
     assert set(result.shadowed) == {r.id for r in rules if firsts.count(r.id) == 0}
-    assert space.count(result.gap) == firsts.count(None)
+    by_id = {r.id: r for r in rules}
+    for shadowed, covering in result.shadowed.items():  # the named earlier rules alone take all its tickets
+        assert all(any(matches(by_id[c], t) for c in covering) for t in tickets if matches(by_id[shadowed], t))
+    assert result.gap == firsts.count(None)
+    if result.gap:
+        assert result.gap_example in [t for t, first in zip(tickets, firsts, strict=True) if first is None]
+    else:
+        assert result.gap_example is None
     expected = {
         (a.id, b.id): sum(matches(a, t) and matches(b, t) for t in tickets)
         for a, b in itertools.combinations(rules, 2)

@@ -4,75 +4,133 @@ shadowed, where rules overlap, and what no rule takes. Cost grows with the rules
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-Box = tuple[frozenset[Any], ...]  # the allowed values of each field, in the space's field order
+Box = int  # one bit per field value, each field in its own lane of the integer (see Space)
 Region = list[Box]  # disjoint boxes
+
+COUNT_BUDGET = 100  # splits spent counting one rule's tickets before giving up on an exact count
+
+
+class TooFragmented(Exception):
+    """Counting would split the space into more pieces than the budget allows."""
 
 
 class Space:
-    """The ticket space: every combination of the fields' values."""
+    """The ticket space: every combination of the fields' values.
+
+    A box (the tickets whose every field takes one of a set of values) is a single integer: field i owns a lane of
+    len(domain i) value bits plus a guard bit kept at zero. Intersection is then one `&`, and "no field empty" one
+    addition: adding all-ones to every lane carries into the guard bit exactly when the lane is not zero."""
 
     def __init__(self, domains: Mapping[str, Sequence[Any]]) -> None:
         self.fields = tuple(domains)
-        self.order = {name: {v: i for i, v in enumerate(values)} for name, values in domains.items()}
-        self.universe: Box = tuple(frozenset(values) for values in domains.values())
+        self.domains = {name: tuple(values) for name, values in domains.items()}
+        self.order = {name: {v: i for i, v in enumerate(values)} for name, values in self.domains.items()}
+        self.lanes: list[tuple[int, int]] = []  # (offset, value mask) per field
+        offset = 0
+        for values in self.domains.values():
+            self.lanes.append((offset, (1 << len(values)) - 1))
+            offset += len(values) + 1
+        self.ones = sum(mask << off for off, mask in self.lanes)
+        self.guards = sum(1 << (off + mask.bit_length()) for off, mask in self.lanes)
+        self.universe: Box = self.ones
 
     def box(self, constraints: Mapping[str, Iterable[Any]]) -> Box | None:
         """The box where each constrained field takes one of its listed values (None when empty)."""
-        parts = []
-        for name, domain in zip(self.fields, self.universe, strict=True):
-            allowed = domain & frozenset(constraints[name]) if name in constraints else domain
-            if not allowed:
+        box = 0
+        for name, (off, mask) in zip(self.fields, self.lanes, strict=True):
+            if name in constraints:
+                order = self.order[name]
+                bits = sum(1 << order[v] for v in set(constraints[name]) if v in order)
+            else:
+                bits = mask
+            if not bits:
                 return None
-            parts.append(allowed)
-        return tuple(parts)
+            box |= bits << off
+        return box
 
-    @staticmethod
-    def size(box: Box) -> int:
-        return math.prod(len(values) for values in box)
+    def values(self, box: Box) -> tuple[frozenset[Any], ...]:
+        """The allowed values of each field, in the space's field order."""
+        return tuple(
+            frozenset(v for i, v in enumerate(self.domains[name]) if box >> (off + i) & 1)
+            for name, (off, _) in zip(self.fields, self.lanes, strict=True)
+        )
+
+    def size(self, box: Box) -> int:
+        return math.prod(((box >> off) & mask).bit_count() for off, mask in self.lanes)
 
     def count(self, region: Region) -> int:
         return sum(self.size(b) for b in region)
 
-    @staticmethod
-    def intersect(a: Box, b: Box) -> Box | None:
-        parts = []
-        for x, y in zip(a, b, strict=True):
-            both = x & y
-            if not both:
-                return None
-            parts.append(both)
-        return tuple(parts)
+    def intersect(self, a: Box, b: Box) -> Box | None:
+        both = a & b
+        return both if (both + self.ones) & self.guards == self.guards else None
 
-    @staticmethod
-    def subtract(a: Box, b: Box) -> Region:
+    def subtract(self, a: Box, b: Box) -> Region:
         """Disjoint boxes covering a minus b."""
-        if any(not (x & y) for x, y in zip(a, b, strict=True)):
+        if self.intersect(a, b) is None:
             return [a]
-        pieces, kept = [], list(a)
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            outside = x - y
+        pieces, kept = [], a
+        for off, mask in self.lanes:
+            lane = mask << off
+            outside = kept & ~b & lane
             if outside:
-                pieces.append((*kept[:i], outside, *kept[i + 1 :]))
-            kept[i] = x & y
+                pieces.append(kept & ~lane | outside)
+            kept &= b | ~lane
         return pieces
-
-    def minus(self, region: Region, b: Box) -> Region:
-        return [piece for box in region for piece in self.subtract(box, b)]
 
     def overlap(self, a: Region, b: Region) -> Region:
         return [both for x in a for y in b if (both := self.intersect(x, y)) is not None]
 
+    def uncovered(self, box: Box, covers: Sequence[Box], budget: list[int] | None = None) -> Iterator[Box]:
+        """Disjoint pieces of `box` that no cover touches, depth-first so that the first piece comes cheaply.
+
+        The box minus its largest cover leaves a few pieces; each goes on with the covers that touch it, the pieces
+        fewest covers touch first."""
+        clipped = []
+        for cover in covers:
+            part = self.intersect(box, cover)
+            if part == box:
+                return
+            if part is not None:
+                clipped.append(part)
+        if not clipped:
+            yield box
+            return
+        if budget is not None:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise TooFragmented
+        largest = max(clipped, key=int.bit_count)  # most values allowed: a cheap stand-in for the largest
+        rest = [c for c in clipped if c is not largest]
+        pieces = []
+        for piece in self.subtract(box, largest):
+            pieces.append((piece, [part for c in rest if (part := self.intersect(piece, c)) is not None]))
+        for piece, touching in sorted(pieces, key=lambda p: len(p[1])):
+            yield from self.uncovered(piece, touching, budget)
+
+    def first_uncovered(self, region: Region, covers: Sequence[Box]) -> Box | None:
+        return next((piece for box in region for piece in self.uncovered(box, covers)), None)
+
+    def count_uncovered(self, region: Region, covers: Sequence[Box]) -> int | None:
+        """How many tickets of the region no cover takes; None when that is too fragmented to count."""
+        budget = [COUNT_BUDGET]
+        try:
+            return sum(self.size(piece) for box in region for piece in self.uncovered(box, covers, budget))
+        except TooFragmented:
+            return None
+
     def example(self, region: Region) -> dict[str, Any]:
         """The first ticket of the region, in the domains' order: deterministic."""
-        box = min(
-            region,
-            key=lambda bx: tuple(min(self.order[f][v] for v in vs) for f, vs in zip(self.fields, bx, strict=True)),
-        )
-        return {f: min(vs, key=self.order[f].__getitem__) for f, vs in zip(self.fields, box, strict=True)}
+
+        def first(box: Box) -> list[int]:  # the lowest value bit of each lane
+            return [((box >> off) & mask & -((box >> off) & mask)).bit_length() - 1 for off, mask in self.lanes]
+
+        lowest = min(map(first, region))
+        return {name: self.domains[name][i] for name, i in zip(self.fields, lowest, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -91,34 +149,27 @@ class Overlap:
 
 @dataclass(frozen=True)
 class Analysis:
-    fires: dict[str, int]  # tickets each rule actually decides
+    fires: dict[str, int | None]  # tickets each rule actually decides (None: too fragmented to count)
     shadowed: dict[str, list[str]]  # rule → the earlier rules that take all of its tickets
     overlaps: list[Overlap]
-    gap: Region | None  # tickets no rule takes (None when too fragmented to compute)
-
-
-GAP_BUDGET = 100_000  # boxes; past this the untaken region is not worth splitting further
+    gap: int | None  # how many tickets no rule takes (None: too fragmented to count)
+    gap_example: dict[str, Any] | None  # one of them, if any
 
 
 def analyse(space: Space, rules: Sequence[Rule]) -> Analysis:
-    fires: dict[str, int] = {}
+    fires: dict[str, int | None] = {}
     shadowed: dict[str, list[str]] = {}
     for k, rule in enumerate(rules):
         # Only earlier rules that touch this one matter: the cost follows the rules, not the ticket space.
         earlier = [r for r in rules[:k] if space.overlap(r.region, rule.region)]
-        taken = list(rule.region)
-        for other in earlier:
-            for box in other.region:
-                taken = space.minus(taken, box)
-        fires[rule.id] = space.count(taken)
-        if not taken:
-            shadowed[rule.id] = [r.id for r in earlier]
-    untaken: Region | None = [space.universe]
-    for rule in rules:
-        for box in rule.region:
-            untaken = space.minus(untaken, box) if untaken is not None else None
-        if untaken is not None and len(untaken) > GAP_BUDGET:
-            untaken = None
+        covers = [box for r in earlier for box in r.region]
+        if space.first_uncovered(rule.region, covers) is None:
+            shadowed[rule.id] = [r.id for r in _enough(space, rule, earlier)]
+            fires[rule.id] = 0
+        else:
+            fires[rule.id] = space.count_uncovered(rule.region, covers)
+    every = [box for rule in rules for box in rule.region]
+    free = space.first_uncovered([space.universe], every)
     overlaps = []
     for i, first in enumerate(rules):
         for second in rules[i + 1 :]:
@@ -127,4 +178,20 @@ def analyse(space: Space, rules: Sequence[Rule]) -> Analysis:
             common = space.overlap(first.region, second.region)
             if common:
                 overlaps.append(Overlap(first.id, second.id, space.example(common), space.count(common)))
-    return Analysis(fires, shadowed, overlaps, untaken)
+    return Analysis(
+        fires,
+        shadowed,
+        overlaps,
+        space.count_uncovered([space.universe], every) if free else 0,
+        space.example([free]) if free else None,
+    )
+
+
+def _enough(space: Space, rule: Rule, earlier: list[Rule]) -> list[Rule]:
+    """A few earlier rules that still take all of `rule`'s tickets: drop each one that is not needed."""
+    needed = list(earlier)
+    for other in reversed(earlier):
+        rest = [r for r in needed if r is not other]
+        if space.first_uncovered(rule.region, [box for r in rest for box in r.region]) is None:
+            needed = rest
+    return needed

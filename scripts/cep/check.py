@@ -37,8 +37,8 @@ class Coverage:
 @dataclass
 class Report:
     findings: list[Finding]
-    fires: dict[str, int]
-    default_route: int
+    fires: dict[str, int | None]  # None: too fragmented to count
+    default_route: int | None
     ticket_kinds: int
     coverage: Coverage
 
@@ -210,18 +210,22 @@ def run_check(process: Process, features: list[Feature]) -> Report:
     return Report(
         sorted(findings, key=lambda f: (f.location, f.message)),
         analysis.fires,
-        space.count(analysis.gap or []),
+        analysis.gap,
         space.size(space.universe),
         covered,
     )
+
+
+def _count(kinds: int | None) -> str:
+    return "an uncounted number (too fragmented)" if kinds is None else str(kinds)
 
 
 def render_text(report: Report) -> str:
     lines = [str(f) for f in report.findings]
     lines.append(
         f"routing: {report.ticket_kinds} kinds of ticket; "
-        + ", ".join(f"{k} takes {v}" for k, v in report.fires.items())
-        + f"; {report.default_route} stay on the default route"
+        + ", ".join(f"{k} takes {_count(v)}" for k, v in report.fires.items())
+        + f"; {_count(report.default_route)} stay on the default route"
     )
     for key, names in report.coverage.covered.items():
         total = len(names) + len(report.coverage.uncovered[key])
