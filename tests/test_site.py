@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
 import sys
+from collections import Counter
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -13,6 +16,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from cep.model import Process
+from cep.routing import Router
+from cep.tickets import Ticket
 from project import PROCESS, ROOT, build_manual, copy_project
 
 
@@ -115,6 +120,7 @@ def test_changed_definition_changes_the_pages(tmp_path: Path) -> None:
     text = yaml_file.read_text(encoding="utf-8")
     text = text.replace("name: Tier 2 (level 1) — Project Manager", "name: Tier 2 — Escalation Desk")
     text = text.replace("first_response: 4 business hours", "first_response: 2 business hours")
+    text = text.replace("when: {category: [bug], reproduced: [true]}", "when: {category: [outage]}")
     text = text.replace(
         "summary: Answers every customer request first and stays the customer's only contact.",
         "summary: \"{{ 7*7 }} <script>alert('x')</script> *not emphasis* [no](link)\"",
@@ -151,6 +157,28 @@ def test_changed_definition_changes_the_pages(tmp_path: Path) -> None:
     assert re.search(r"passed — An outage goes to the Project Manager", verified)
     assert re.search(r"failed — The first matching trigger wins", verified)
     assert re.search(r"not run — A content error goes to the Project Manager", verified)
+    health = page(site, "health")
+    line = text.splitlines().index("  - id: confirmed-bug") + 1
+    assert "1 error, 0 warnings" in health
+    assert f"<code>escalation.yaml:{line}</code>" in health
+    shadowed = "trigger &#x27;confirmed-bug&#x27; can never fire: earlier triggers take all its tickets: service-outage"
+    assert shadowed in health
+
+
+def test_health_page_counts_what_the_router_does(site: Path, process: Process) -> None:
+    router = Router(process)
+    domains = process.domains()
+    created = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    decided = Counter(
+        router.route(Ticket("t", c, u, i, created, reproduced=r)).trigger
+        for c, u, i, r in itertools.product(*(domains[f] for f in ("category", "urgency", "impact", "reproduced")))
+    )
+    health = page(site, "health")
+    assert "Sound: no errors, no warnings" in health
+    for trigger in process.triggers:
+        count = decided[trigger.id]
+        assert re.search(rf">{re.escape(trigger.name)}</a></td>\s*<td>{count} \(", health), trigger.id
+    assert re.search(rf"No trigger matches \(default route\)</td>\s*<td>{decided[None]} \(", health)
 
 
 def test_invalid_definition_fails_the_build_and_keeps_the_old_site(tmp_path: Path) -> None:

@@ -45,6 +45,14 @@ class Report:
     def failed(self, strict: bool) -> bool:
         return any(f.severity == "error" or strict for f in self.findings)
 
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    def tally(self) -> str:
+        """'1 error, 2 warnings'."""
+        errors, warnings = self.errors(), len(self.findings) - self.errors()
+        return f"{errors} error{'' if errors == 1 else 's'}, {warnings} warning{'' if warnings == 1 else 's'}"
+
 
 # -- the rules as boxes --------------------------------------------------------------------------------------------
 def ticket_space(process: Process) -> Space:
@@ -233,9 +241,7 @@ def render_text(report: Report) -> str:
         lines.append(
             f"coverage: {key}: {len(names)} of {total}" + (f"; not exercised: {', '.join(missing)}" if missing else "")
         )
-    errors = sum(f.severity == "error" for f in report.findings)
-    warnings = len(report.findings) - errors
-    lines.append(f"{errors} errors, {warnings} warnings")
+    lines.append(report.tally())
     return "\n".join(lines) + "\n"
 
 

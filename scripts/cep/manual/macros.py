@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import inspect
-from pathlib import Path
 from typing import Any
 
-from ..features import read_features, read_results
+from ..check import run_check
+from ..features import Feature, read_features, read_results
 from ..output import build_year
 from . import jira_page, pages
+from .health import process_health
 from .plugin import JIRA_BUNDLE, ManualPlugin
 from .reference import Manual
 from .scenarios import verified_behaviour
@@ -35,8 +36,13 @@ def define_env(env: Any) -> None:
     env.macro(lambda: jira_page.values(plugin.bundle), "jira_values")
     env.macro(lambda: jira_page.service_management(plugin.bundle), "jira_service_management")
 
+    def features() -> list[Feature]:
+        return read_features(plugin.root / plugin.config.features)
+
     @env.macro
     def scenarios() -> str:
-        root: Path = plugin.root
-        features = read_features(root / plugin.config.features)
-        return verified_behaviour(features, read_results(root / plugin.config.report))
+        return verified_behaviour(features(), read_results(plugin.root / plugin.config.report))
+
+    @env.macro
+    def health() -> str:
+        return process_health(plugin.process, run_check(plugin.process, features()), manual)
