@@ -123,6 +123,18 @@ class Space:
         except TooFragmented:
             return None
 
+    def refine(self, regions: Iterable[Region]) -> Region:
+        """Disjoint boxes covering the space, each wholly inside or wholly outside every region."""
+        atoms = [self.universe]
+        for region in regions:
+            atoms = [
+                piece
+                for atom in atoms
+                for part in (self.overlap([atom], region), self.uncovered(atom, region))
+                for piece in part
+            ]
+        return atoms
+
     def example(self, region: Region) -> dict[str, Any]:
         """The first ticket of the region, in the domains' order: deterministic."""
 

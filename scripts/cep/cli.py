@@ -103,6 +103,35 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_INVALID if report.failed(args.strict) else EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import compare
+    from .diff.report import render_json, render_markdown
+    from .loader import load_process
+    from .revisions import RevisionNotFound, Version, resolve
+
+    try:
+        old = resolve(args.old, args.process)
+        new = resolve(args.new, args.process) if args.new else Version(str(args.process), _read(args.process))
+    except RevisionNotFound as missing:
+        raise UsageError(f"cep diff: error: {missing}") from None
+    old_process, new_process = (
+        load_process(args.process, args.schema, display=v.source, content=v.content) for v in (old, new)
+    )
+    diff = compare(old_process, new_process, old.source, new.source)
+    sys.stdout.write(render_json(diff) if args.format == "json" else render_markdown(diff))
+    sys.stdout.flush()
+    for warning in diff.warnings:
+        print(f"cep diff: warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cep", description="The customer escalation process, as code.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -143,6 +172,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="warnings (unmarked overlaps) fail too")
     check.set_defaults(run=cmd_check)
+
+    diff = sub.add_parser(
+        "diff",
+        help="what a change to the process means: definition, tickets, Jira bundle",
+        description="Compare two versions of the process. Each side is a file or a git revision of the process "
+        "file; without NEW, the working copy. `cep diff main` shows what the working copy changes against main.",
+    )
+    diff.add_argument("old", metavar="OLD", help="a file, or a git revision (main, HEAD~1, v1.0.0, …)")
+    diff.add_argument("new", metavar="NEW", nargs="?", help="a file or a git revision (default: the working copy)")
+    diff.add_argument("--process", type=Path, default=DEFAULT_PROCESS, help=f"default: {DEFAULT_PROCESS}")
+    diff.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA, help=f"default: {DEFAULT_SCHEMA}")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diff.set_defaults(run=cmd_diff)
 
     jira = sub.add_parser("jira", help="the Jira configuration bundle")
     jira_sub = jira.add_subparsers(dest="jira_command", required=True, metavar="COMMAND")

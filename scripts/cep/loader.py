@@ -8,11 +8,13 @@ from .checks import check
 from .model import Process, build_process
 from .problems import InvalidProcess, Location, Problem
 from .schema import load_schema, validate_schema
-from .source import read_document
+from .source import decode_document, read_document
 
 
-def load_process(path: Path, schema_path: Path, *, display: str | None = None) -> Process:
-    """Load and fully validate a process definition; raise InvalidProcess listing every problem."""
+def load_process(path: Path, schema_path: Path, *, display: str | None = None, content: bytes | None = None) -> Process:
+    """Load and fully validate a process definition; raise InvalidProcess listing every problem.
+
+    `content`, when given, is the file's text as read elsewhere (from a git revision): `path` is not read then."""
     file = display or str(path)
     try:
         schema = load_schema(schema_path)
@@ -20,7 +22,7 @@ def load_process(path: Path, schema_path: Path, *, display: str | None = None) -
         raise InvalidProcess(
             [Problem(Location(str(schema_path)), f"cannot read the schema: {error.strerror}")]
         ) from None
-    document = read_document(path, file)
+    document = read_document(path, file) if content is None else decode_document(content, file)
     problems = validate_schema(document, schema)
     if problems:
         raise InvalidProcess(problems)

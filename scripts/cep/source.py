@@ -217,7 +217,13 @@ def read_document(path: Path, file: str | None = None) -> Document:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InvalidProcess([Problem(Location(file), f"the file is {size} bytes; the limit is {MAX_BYTES} bytes")])
-    raw = path.read_bytes()
+    return decode_document(path.read_bytes(), file)
+
+
+def decode_document(raw: bytes, file: str) -> Document:
+    """Parse a YAML file's bytes (read from disk or from git), refusing oversized and non-UTF-8 input."""
+    if len(raw) > MAX_BYTES:
+        raise InvalidProcess([Problem(Location(file), f"the file is {len(raw)} bytes; the limit is {MAX_BYTES} bytes")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
