@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ import yaml
 
 from cep.model import Process
 from cep.routing import Router
-from project import PROCESS, SCHEMA, copy_project, load_changed
+from project import PROCESS, SCHEMA, build_manual, copy_project, load_changed
 
 FIELDS = ("category", "urgency", "impact", "reproduced")
 
@@ -224,3 +225,22 @@ def test_diff_against_a_branch_compares_the_working_copy(repo: Path) -> None:
     missing = cep(repo, "diff", "no-such-branch")
     assert missing.returncode == 2
     assert "'no-such-branch' is neither a file nor a git revision" in missing.stderr
+
+
+def test_changelog_lists_each_version_with_its_diff(repo: Path, tmp_path: Path) -> None:
+    done = build_manual(repo, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "site" / "changelog" / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", html[html.index("<article") :])  # the page, not its table of contents
+    newest, oldest = text.index("Version 1.1.0&para;"), text.index("Version 1.0.0&para;")
+    assert newest < oldest
+    assert "2026-11-02, Answer P2 tickets within two business hours" in text
+    entry = text[newest:oldest]
+    assert "Time goals: priority 'P2': first response 4 business hours → 2 business hours" in entry
+    assert "224 kinds of ticket" in entry
+    assert "The first version of the process in this repository" in text[oldest:]
+
+
+def test_changelog_without_git_shows_the_working_copy(site: Path) -> None:
+    text = (site / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert "Version 1.0.0" in text and "not committed yet" in text

@@ -77,6 +77,11 @@ def _definition(changes: list[Change]) -> str:
     return "".join(out)
 
 
+def changes_list(changes: list[Change]) -> str:
+    """The definition's changes as one bullet each, the section first."""
+    return "".join(f"- **{esc(c.section)}**: {esc(str(c))}\n" for c in changes)
+
+
 def render_markdown(diff: ProcessDiff) -> str:
     out = [f"## Process changes: `{diff.old_source}` → `{diff.new_source}`\n\n", headline(diff), "\n\n"]
     out += [f"> **Warning:** {esc(w)}\n\n" for w in diff.warnings]

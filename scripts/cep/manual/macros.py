@@ -9,6 +9,7 @@ from ..check import run_check
 from ..features import Feature, read_features, read_results
 from ..output import build_year
 from . import jira_page, pages
+from .changelog import changelog
 from .health import process_health
 from .plugin import JIRA_BUNDLE, ManualPlugin
 from .reference import Manual
@@ -42,6 +43,10 @@ def define_env(env: Any) -> None:
     @env.macro
     def scenarios() -> str:
         return verified_behaviour(features(), read_results(plugin.root / plugin.config.report))
+
+    @env.macro
+    def process_changelog() -> str:
+        return changelog(plugin.root / plugin.config.process, plugin.root / plugin.config.schema, plugin.process)
 
     @env.macro
     def health() -> str:

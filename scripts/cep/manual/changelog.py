@@ -1,0 +1,67 @@
+"""The "Changelog" page: one entry per process version in the git history of the definition, each with what
+`cep diff` says changed since the version before."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..diff import compare
+from ..diff.report import changes_list, headline
+from ..loader import load_process
+from ..model import Process
+from ..problems import InvalidProcess
+from ..revisions import Commit, at_revision, history
+from .text import esc
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    commit: Commit | None  # None: the working copy, not committed yet
+    content: bytes
+
+
+def _version(content: bytes) -> str | None:
+    try:
+        return str(yaml.load(content, Loader=yaml.CSafeLoader)["process"]["version"])
+    except (yaml.YAMLError, KeyError, TypeError):
+        return None
+
+
+def releases(process_file: Path, current: Process) -> list[Release]:
+    """The commits where the process version changed, oldest first, then the working copy if its version is new."""
+    out: list[Release] = []
+    for commit in history(process_file):
+        content = at_revision(commit.sha, process_file)
+        version = _version(content)
+        if version is not None and (not out or out[-1].version != version):
+            out.append(Release(version, commit, content))
+    if not out or out[-1].version != current.meta.version:
+        out.append(Release(current.meta.version, None, process_file.read_bytes()))
+    return out
+
+
+def changelog(process_file: Path, schema: Path, current: Process) -> str:
+    found = releases(process_file, current)
+    out = []
+    for before, release in reversed(list(zip([None, *found[:-1]], found, strict=True))):
+        commit = release.commit
+        when = f"{commit.date}, {esc(commit.subject)} (`{commit.sha[:7]}`)" if commit else "not committed yet"
+        out.append(f"## Version {esc(release.version)}\n\n*{when}*\n\n")
+        if before is None:
+            out.append("The first version of the process in this repository's history.\n\n")
+            continue
+        try:
+            old, new = (
+                load_process(process_file, schema, display=f"version {r.version}", content=r.content)
+                for r in (before, release)
+            )
+        except InvalidProcess as invalid:
+            out.append(f"Not compared: {esc(invalid.problems[0])} (today's schema no longer accepts it).\n\n")
+            continue
+        diff = compare(old, new, f"version {before.version}", f"version {release.version}")
+        out.append(headline(diff) + "\n\n" + changes_list(diff.definition) + "\n")
+    return "".join(out)
