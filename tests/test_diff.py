@@ -21,6 +21,7 @@ from cep.routing import Router
 from project import PROCESS, SCHEMA, build_manual, copy_project, load_changed
 
 FIELDS = ("category", "urgency", "impact", "reproduced")
+VERSION = yaml.safe_load(PROCESS.read_text(encoding="utf-8"))["process"]["version"]  # the default's, whatever it is
 
 
 def routed_differently(old: Process, new: Process) -> int:
@@ -57,7 +58,7 @@ def sla(data: dict[str, Any]) -> None:
 def critical_first(data: dict[str, Any]) -> None:
     triggers = data["triggers"]
     triggers.insert(0, triggers.pop(next(i for i, t in enumerate(triggers) if t["id"] == "critical-unresolved")))
-    data["process"]["version"] = "1.1.0"
+    data["process"]["version"] = "9.0.0"
 
 
 def swap_disjoint(data: dict[str, Any]) -> None:
@@ -94,7 +95,10 @@ def test_an_sla_change_is_a_time_goal_change_and_nothing_else(pair, run_cli) -> 
     assert report["behaviour"]["changed"] == 0 and report["behaviour"]["unchanged"] == 224
     paths = [c["path"] for c in report["jira"]]
     assert "serviceManagement.slaMetrics[name=Time to first response].goals[1].target" in paths
-    assert report["warnings"] == ["time goals change, but the process version is still 1.0.0: raise process.version"]
+    version = load(old).meta.version
+    assert report["warnings"] == [
+        f"time goals change, but the process version is still {version}: raise process.version"
+    ]
     markdown = run_cli("diff", str(old), str(new))
     assert "#### Time goals\n\n- priority 'P2': first response 4 business hours → 2 business hours\n" in markdown.out
     assert "224 of 224 kinds of ticket get the same priority, route and notifications as before." in markdown.out
@@ -182,14 +186,14 @@ def cep(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """A project under git with two commits: the default process, then P2 first response 4 → 2 as version 1.1.0."""
+    """A project under git with two commits: the default process, then P2 first response 4 → 2 as version 9.0.0."""
     project = copy_project(tmp_path / "repo")
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
     git(project, "commit", "-qm", "The process as the policy states it")
     path = project / "process" / "escalation.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace('version: "1.0.0"', 'version: "1.1.0"').replace(
+    text = text.replace(f'version: "{VERSION}"', 'version: "9.0.0"').replace(
         "first_response: 4 business hours", "first_response: 2 business hours"
     )
     path.write_text(text, encoding="utf-8")
@@ -201,10 +205,10 @@ def test_diff_between_git_revisions(repo: Path) -> None:
     done = cep(repo, "diff", "HEAD~1", "HEAD", "--format", "json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["old"] == {"source": "HEAD~1:process/escalation.yaml", "version": "1.0.0"}
-    assert report["new"] == {"source": "HEAD:process/escalation.yaml", "version": "1.1.0"}
+    assert report["old"] == {"source": "HEAD~1:process/escalation.yaml", "version": VERSION}
+    assert report["new"] == {"source": "HEAD:process/escalation.yaml", "version": "9.0.0"}
     assert [c["text"] for c in report["definition"]] == [
-        "the process: version 1.0.0 → 1.1.0",
+        f"the process: version {VERSION} → 9.0.0",
         "priority 'P2': first response 4 business hours → 2 business hours",
     ]
     assert report["warnings"] == []
@@ -213,7 +217,7 @@ def test_diff_between_git_revisions(repo: Path) -> None:
 def test_diff_against_a_branch_compares_the_working_copy(repo: Path) -> None:
     path = repo / "process" / "escalation.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert data["process"]["version"] == "1.1.0"
+    assert data["process"]["version"] == "9.0.0"
     path.write_text(
         path.read_text(encoding="utf-8").replace("resolution: 10 business days", "resolution: 12 business days")
     )
@@ -221,7 +225,7 @@ def test_diff_against_a_branch_compares_the_working_copy(repo: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("## Process changes: `main:process/escalation.yaml` → `process/escalation.yaml`")
     assert "- priority 'P3': resolution 10 business days → 12 business days\n" in done.stdout
-    assert "cep diff: warning: time goals change, but the process version is still 1.1.0" in done.stderr
+    assert "cep diff: warning: time goals change, but the process version is still 9.0.0" in done.stderr
     missing = cep(repo, "diff", "no-such-branch")
     assert missing.returncode == 2
     assert "'no-such-branch' is neither a file nor a git revision" in missing.stderr
@@ -232,7 +236,7 @@ def test_changelog_lists_each_version_with_its_diff(repo: Path, tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "site" / "changelog" / "index.html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", html[html.index("<article") :])  # the page, not its table of contents
-    newest, oldest = text.index("Version 1.1.0&para;"), text.index("Version 1.0.0&para;")
+    newest, oldest = text.index("Version 9.0.0&para;"), text.index(f"Version {VERSION}&para;")
     assert newest < oldest
     assert "2026-11-02, Answer P2 tickets within two business hours" in text
     entry = text[newest:oldest]
@@ -243,4 +247,4 @@ def test_changelog_lists_each_version_with_its_diff(repo: Path, tmp_path: Path) 
 
 def test_changelog_without_git_shows_the_working_copy(site: Path) -> None:
     text = (site / "changelog" / "index.html").read_text(encoding="utf-8")
-    assert "Version 1.0.0" in text and "not committed yet" in text
+    assert f"Version {VERSION}" in text and "not committed yet" in text

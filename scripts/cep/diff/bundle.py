@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-_IDENTITY = ("id", "name", "key", "rule.name")  # an automation rule is {"rule": {"name": …}}
+_IDENTITY = ("id", "name", "key")
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,11 @@ class JsonChange:
 
 
 def _identity(items: list[Any]) -> str | None:
-    """The key that names every item of a list uniquely, if there is one."""
-    for key in _IDENTITY:
+    """The key that names every item of a list uniquely, if there is one: an item's own, or that of a record it
+    wraps (an automation rule is {"rule": {"name": …}}, a field {"field": {"name": …}, "context": …})."""
+    first = items[0] if items and isinstance(items[0], dict) else {}
+    wrapped = [f"{child}.{key}" for child, value in first.items() if isinstance(value, dict) for key in _IDENTITY]
+    for key in (*_IDENTITY, *wrapped):
         values = [_dig(item, key) for item in items]
         if all(isinstance(v, str | int) for v in values) and len(set(values)) == len(values):
             return key

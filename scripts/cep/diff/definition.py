@@ -64,7 +64,7 @@ class Change:
 
 def words(value: Any, order: Mapping[str, Iterable[Any]] | None = None) -> str:
     """A model value as the manual would write it."""
-    if value is None or value == ():
+    if value is None or value == () or value == "":
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
