@@ -17,6 +17,7 @@ from .durations import Duration
 from .model import Calendar
 
 _FIRST_YEAR = 2000  # offsets count from 1 January of this year; earlier moments count as that day
+_MOMENTS_KEPT = 200_000  # deadlines remembered per calendar
 
 
 class BusinessCalendar:
@@ -34,6 +35,7 @@ class BusinessCalendar:
         self._open_days: list[bool] = []
         self._ends: list[int] = []  # _ends[i]: open seconds from the origin to the end of day i
         self._openings: list[datetime] = []  # _openings[i]: day i at opening time, in the calendar's zone
+        self._moments: dict[int, datetime] = {}  # deadlines repeat (clocks started while closed share one)
 
     @cached_property
     def _holidays(self):  # a holidays.HolidayBase, filled year by year as days are asked for
@@ -85,13 +87,21 @@ class BusinessCalendar:
 
     def moment(self, offset: int) -> datetime:
         """The earliest moment whose offset is `offset`: a deadline falls at closing time, not next opening."""
+        known = self._moments.get(offset)
+        if known is not None:
+            return known
         if self.always_open:
-            return datetime.fromtimestamp(offset, UTC).astimezone(self.zone)
-        while not self._ends or offset > self._ends[-1]:
-            self._extend_to(self._last_year + 1)
-        i = bisect_left(self._ends, offset)
-        before = self._ends[i - 1] if i else 0
-        return self._openings[i] + timedelta(seconds=offset - before)
+            found = datetime.fromtimestamp(offset, UTC).astimezone(self.zone)
+        else:
+            while not self._ends or offset > self._ends[-1]:
+                self._extend_to(self._last_year + 1)
+            i = bisect_left(self._ends, offset)
+            before = self._ends[i - 1] if i else 0
+            found = self._openings[i] + timedelta(seconds=offset - before)
+        if len(self._moments) >= _MOMENTS_KEPT:
+            self._moments.clear()
+        self._moments[offset] = found
+        return found
 
     def next_opening(self, moment: datetime) -> datetime:
         """`moment` itself when the calendar is open then, else the next opening."""

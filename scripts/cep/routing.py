@@ -7,6 +7,7 @@ process model: triggers, matrix, floors, calendars, hand-overs, templates and br
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -220,7 +221,8 @@ class Router:
                 explanation += (
                     f" {p.priority} waits for the bug-fix window: Tier 3's clock starts {entered.isoformat()}."
                 )
-            due["acknowledge"] = calendar.moment(calendar.offset(entered) + p.acknowledge)
+            begins = start if entered is created else calendar.offset(entered)
+            due["acknowledge"] = calendar.moment(begins + p.acknowledge)
             starts["acknowledge"] = entered
         decision = Decision(
             ticket=ticket.id,
@@ -354,6 +356,12 @@ def decision_json(decision: Decision) -> dict[str, Any]:
     return out
 
 
+_PLAIN = re.compile(r"[\w .:/-]*", re.ASCII)  # text that JSON writes as it is, between quotes
+
+# Deadlines repeat (every clock started while the calendar is closed shares one), so their text is kept.
+_iso_text = lru_cache(maxsize=1 << 16)(datetime.isoformat)
+
+
 @lru_cache(maxsize=8192)
 def _fragment(pairs: tuple[tuple[str, Any], ...]) -> str:
     """The JSON members for `pairs`, without braces; decisions repeat these, so each is encoded once."""
@@ -374,13 +382,15 @@ def decision_line(decision: Decision) -> str:
         )
     )
     times = [
-        f'"{name}_due": "{moment.isoformat()}"' if moment else f'"{name}_due": null'
+        f'"{name}_due": "{_iso_text(moment)}"' if moment else f'"{name}_due": null'
         for name, moment in (("first_response", due["first_response"]), ("resolution", due.get("resolution")))
     ]
     times += [
-        f'"{name}_due": "{due[name].isoformat()}"' if due[name] else f'"{name}_due": null'  # type: ignore[union-attr]
+        f'"{name}_due": "{_iso_text(due[name])}"' if due[name] else f'"{name}_due": null'  # type: ignore[arg-type]
         for name in ("review", "acknowledge")
         if name in due
     ]
     tail = _fragment((("missing_fields", decision.missing_fields), ("explanation", decision.explanation)))
-    return f'{{"id": {json.dumps(decision.ticket, ensure_ascii=False)}, {head}, {", ".join(times)}, {tail}}}'
+    ticket = decision.ticket
+    quoted = f'"{ticket}"' if _PLAIN.fullmatch(ticket) else json.dumps(ticket, ensure_ascii=False)
+    return f'{{"id": {quoted}, {head}, {", ".join(times)}, {tail}}}'

@@ -15,6 +15,7 @@ _TIMES = ("created", "escalated", "responded", "acknowledged", "resolved")
 _REQUIRED = ("id", "category", "urgency", "impact", "created")
 _KNOWN = (*_REQUIRED, "reproduced", "tier", "needs_code_change", "waiting", "fields", *_TIMES[1:])
 _KNOWN_SET = frozenset(_KNOWN)
+_BASIC = frozenset((*_REQUIRED, "reproduced", "tier"))
 
 
 class Ticket(NamedTuple):
@@ -89,8 +90,11 @@ class TicketParser:
             raise self._unknown({"category": category, "urgency": urgency, "impact": impact, "tier": tier})
         reproduced, code = raw.get("reproduced", False), raw.get("needs_code_change", False)
         for name, flag in (("reproduced", reproduced), ("needs_code_change", code)):
-            if not isinstance(flag, bool):
+            if flag is not True and flag is not False:
                 raise ValueError(f"'{name}' must be true or false")
+        created_at = parse_moment(created, "created")
+        if _BASIC.issuperset(raw):  # the common case at triage: nothing more to read
+            return Ticket(ticket_id, category, urgency, impact, created_at, reproduced, tier)
         waits = raw.get("waiting") or ()
         if waits and (not isinstance(waits, list) or not all(isinstance(w, list) and len(w) == 2 for w in waits)):
             raise ValueError("'waiting' must be a list of [from, to] pairs (to may be null)")
@@ -109,7 +113,7 @@ class TicketParser:
             category,
             urgency,
             impact,
-            parse_moment(created, "created"),
+            created_at,
             reproduced,
             tier,
             escalated,
