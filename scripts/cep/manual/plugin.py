@@ -3,6 +3,7 @@ where the macros and the theme find it."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -30,17 +31,30 @@ class ManualConfig(Config):
 class ManualPlugin(BasePlugin[ManualConfig]):
     process: Process
     root: Path
+    _svgs: dict[str, Future[bytes]]
 
     def svg(self, name: str) -> str:
-        """A diagram as SVG with placeholder links, drawn once per build."""
-        if name not in self._svgs:
-            from ..diagrams import DotMissing, render
+        """A diagram as SVG with placeholder links, drawn once per build (Graphviz started at configuration)."""
+        from ..diagrams import DotMissing
 
-            try:
-                self._svgs[name] = render(self.process, name).decode("utf-8")
-            except DotMissing as missing:
-                raise PluginError(str(missing)) from None
-        return self._svgs[name]
+        try:
+            return self._svgs[name].result().decode("utf-8")
+        except DotMissing as missing:
+            raise PluginError(str(missing)) from None
+
+    def _draw_diagrams(self) -> None:
+        # `dot` runs as a separate program: drawing in threads overlaps it with the rest of the build.
+        from ..diagrams import DIAGRAMS, render
+
+        self._drawing = ThreadPoolExecutor(max_workers=len(DIAGRAMS), thread_name_prefix="cep-dot")
+        self._svgs = {name: self._drawing.submit(render, self.process, name) for name in DIAGRAMS}
+
+    def on_post_build(self, config):  # type: ignore[no-untyped-def]
+        self._drawing.shutdown()
+
+    def on_build_error(self, error):  # type: ignore[no-untyped-def]
+        if hasattr(self, "_drawing"):
+            self._drawing.shutdown(cancel_futures=True)
 
     @cached_property
     def bundle(self) -> dict[str, Any]:
@@ -63,7 +77,6 @@ class ManualPlugin(BasePlugin[ManualConfig]):
 
     def on_config(self, config):  # type: ignore[no-untyped-def]
         self.root = Path(config.config_file_path).resolve().parent
-        self._svgs: dict[str, str] = {}
         path = self.root / self.config.process
         try:
             self.process = load_process(path, self.root / self.config.schema, display=self.config.process)
@@ -73,6 +86,7 @@ class ManualPlugin(BasePlugin[ManualConfig]):
             raise PluginError(f"{self.config.process}: error: cannot read: {error.strerror}") from None
         meta = self.process.meta
         owner = next((r.name for r in self.process.roles if r.id == meta.owner), meta.owner)
+        self._draw_diagrams()
         config.copyright = (
             f"{meta.name} — process version {meta.version} · owner: {owner} · last reviewed {meta.last_reviewed}"
         )
