@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -227,3 +228,18 @@ def test_the_jira_page_offers_the_same_bundle_as_the_cli(site: Path, process: Pr
     assert 'href="../../downloads/jira-bundle.json"' in html
     for rule in jira_bundle(process, [2026, 2027])["automation"]:
         assert rule["rule"]["name"].replace("×", "&times;") in html or rule["rule"]["name"] in html
+
+
+def test_missing_graphviz_fails_the_build_with_advice(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    done = subprocess.run(
+        [sys.executable, "-m", "cep", "build", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PATH": str(tmp_path / "empty")},  # no `dot`, no `git`
+    )
+    assert done.returncode == 1
+    assert "apt-get install graphviz" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "site").exists()
