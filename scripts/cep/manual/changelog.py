@@ -44,6 +44,12 @@ def releases(process_file: Path, current: Process) -> list[Release]:
     return out
 
 
+def _load(release: Release, process_file: Path, schema: Path, current: Process) -> Process:
+    if release.content == process_file.read_bytes():
+        return current  # the working copy, already loaded for this build
+    return load_process(process_file, schema, display=f"version {release.version}", content=release.content)
+
+
 def changelog(process_file: Path, schema: Path, current: Process) -> str:
     found = releases(process_file, current)
     out = []
@@ -55,10 +61,7 @@ def changelog(process_file: Path, schema: Path, current: Process) -> str:
             out.append("The first version of the process in this repository's history.\n\n")
             continue
         try:
-            old, new = (
-                load_process(process_file, schema, display=f"version {r.version}", content=r.content)
-                for r in (before, release)
-            )
+            old, new = (_load(r, process_file, schema, current) for r in (before, release))
         except InvalidProcess as invalid:
             out.append(f"Not compared: {esc(invalid.problems[0])} (today's schema no longer accepts it).\n\n")
             continue

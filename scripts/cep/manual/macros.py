@@ -6,7 +6,7 @@ import inspect
 from typing import Any
 
 from ..check import run_check
-from ..features import Feature, read_features, read_results
+from ..features import read_results
 from ..output import build_year
 from . import jira_page, pages
 from .changelog import changelog
@@ -37,12 +37,9 @@ def define_env(env: Any) -> None:
     env.macro(lambda: jira_page.values(plugin.bundle), "jira_values")
     env.macro(lambda: jira_page.service_management(plugin.bundle), "jira_service_management")
 
-    def features() -> list[Feature]:
-        return read_features(plugin.root / plugin.config.features)
-
     @env.macro
     def scenarios() -> str:
-        return verified_behaviour(features(), read_results(plugin.root / plugin.config.report))
+        return verified_behaviour(plugin.features, read_results(plugin.root / plugin.config.report))
 
     @env.macro
     def process_changelog() -> str:
@@ -50,4 +47,4 @@ def define_env(env: Any) -> None:
 
     @env.macro
     def health() -> str:
-        return process_health(plugin.process, run_check(plugin.process, features()), manual)
+        return process_health(plugin.process, run_check(plugin.process, plugin.features), manual)

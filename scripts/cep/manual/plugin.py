@@ -13,6 +13,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from ..features import Feature
 from ..loader import load_process
 from ..model import Process
 from ..output import build_year, dump_json
@@ -55,6 +56,13 @@ class ManualPlugin(BasePlugin[ManualConfig]):
     def on_build_error(self, error):  # type: ignore[no-untyped-def]
         if hasattr(self, "_drawing"):
             self._drawing.shutdown(cancel_futures=True)
+
+    @cached_property
+    def features(self) -> list[Feature]:
+        """The executable specification's scenarios, read once per build (two pages show them)."""
+        from ..features import read_features
+
+        return read_features(self.root / self.config.features)
 
     @cached_property
     def bundle(self) -> dict[str, Any]:
