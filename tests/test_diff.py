@@ -248,3 +248,18 @@ def test_changelog_lists_each_version_with_its_diff(repo: Path, tmp_path: Path) 
 def test_changelog_without_git_shows_the_working_copy(site: Path) -> None:
     text = (site / "changelog" / "index.html").read_text(encoding="utf-8")
     assert f"Version {VERSION}" in text and "not committed yet" in text
+
+
+def test_diff_in_a_repository_that_keeps_only_the_definition(tmp_path: Path) -> None:
+    # No schema beside the definition: cep validates with the schema it comes with.
+    (tmp_path / "process").mkdir()
+    definition = tmp_path / "process" / "escalation.yaml"
+    text = PROCESS.read_text(encoding="utf-8")
+    definition.write_text(text, encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    definition.write_text(text.replace("first_response: 4 business hours", "first_response: 2 business hours"))
+    done = cep(tmp_path, "diff", "main")
+    assert done.returncode == 0, done.stderr
+    assert "- priority 'P2': first response 4 business hours → 2 business hours\n" in done.stdout

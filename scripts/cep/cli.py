@@ -11,18 +11,29 @@ from .problems import InvalidProcess, Problem, render_json, render_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_PROCESS = Path("process/escalation.yaml")
-DEFAULT_SCHEMA = Path("process/schema/process.schema.json")
+SCHEMA_NAME = Path("schema/process.schema.json")
+SCHEMA_HELP = "default: schema/process.schema.json beside the definition, else the one that comes with cep"
 
 
 class UsageError(Exception):
     """A bad command line or an unreadable input: exit 2."""
 
 
-def load(path: Path, schema: Path = DEFAULT_SCHEMA):  # -> Process; imported lazily so `cep --help` stays fast
+def schema_for(process: Path, given: Path | None = None) -> Path:
+    """The schema to validate `process` with: the one asked for, the one beside it (where its modeline points),
+    or the one in cep's own source tree."""
+    if given is not None:
+        return given
+    beside = process.parent / SCHEMA_NAME
+    own = Path(__file__).resolve().parents[2] / "process" / SCHEMA_NAME
+    return beside if beside.is_file() or not own.is_file() else own
+
+
+def load(path: Path, schema: Path | None = None):  # -> Process; imported lazily so `cep --help` stays fast
     from .loader import load_process
 
     try:
-        return load_process(path, schema, display=_display(path))
+        return load_process(path, schema_for(path, schema), display=_display(path))
     except OSError as error:
         raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
 
@@ -115,7 +126,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     except RevisionNotFound as missing:
         raise UsageError(f"cep diff: error: {missing}") from None
     old_process, new_process = (
-        load_process(args.process, args.schema, display=v.source, content=v.content) for v in (old, new)
+        load_process(args.process, schema_for(args.process, args.schema), display=v.source, content=v.content)
+        for v in (old, new)
     )
     diff = compare(old_process, new_process, old.source, new.source)
     sys.stdout.write(render_json(diff) if args.format == "json" else render_markdown(diff))
@@ -139,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check process definitions; list every problem as FILE:LINE:COL")
     validate.add_argument("files", nargs="*", type=Path, metavar="FILE", help=f"default: {DEFAULT_PROCESS}")
     validate.add_argument("--format", choices=("text", "json"), default="text")
-    validate.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA, help=f"default: {DEFAULT_SCHEMA}")
+    validate.add_argument("--schema", type=Path, help=SCHEMA_HELP)
     validate.set_defaults(run=cmd_validate)
 
     route = sub.add_parser("route", help="route tickets (JSON Lines) through the process")
@@ -182,7 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", metavar="OLD", help="a file, or a git revision (main, HEAD~1, v1.0.0, …)")
     diff.add_argument("new", metavar="NEW", nargs="?", help="a file or a git revision (default: the working copy)")
     diff.add_argument("--process", type=Path, default=DEFAULT_PROCESS, help=f"default: {DEFAULT_PROCESS}")
-    diff.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA, help=f"default: {DEFAULT_SCHEMA}")
+    diff.add_argument("--schema", type=Path, help=SCHEMA_HELP)
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
     diff.set_defaults(run=cmd_diff)
 
