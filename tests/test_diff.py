@@ -90,7 +90,7 @@ def test_an_sla_change_is_a_time_goal_change_and_nothing_else(pair, run_cli) -> 
     old, new = pair(sla)
     report = diff_json(run_cli, old, new)
     assert [(c["section"], c["kind"], c["subject"], c["detail"], c["old"], c["new"]) for c in report["definition"]] == [
-        ("Time goals", "changed", "priority 'P2'", "first response", "4 business hours", "2 business hours")
+        ("Time goals", "changed", "priority 'P2' (High)", "first response", "4 business hours", "2 business hours")
     ]
     assert report["behaviour"]["changed"] == 0 and report["behaviour"]["unchanged"] == 224
     paths = [c["path"] for c in report["jira"]]
@@ -100,7 +100,8 @@ def test_an_sla_change_is_a_time_goal_change_and_nothing_else(pair, run_cli) -> 
         f"time goals change, but the process version is still {version}: raise process.version"
     ]
     markdown = run_cli("diff", str(old), str(new))
-    assert "#### Time goals\n\n- priority 'P2': first response 4 business hours → 2 business hours\n" in markdown.out
+    expected = "#### Time goals\n\n- priority 'P2' (High): first response 4 business hours → 2 business hours\n"
+    assert expected in markdown.out
     assert "224 of 224 kinds of ticket get the same priority, route and notifications as before." in markdown.out
     assert "| Kinds of ticket |" not in markdown.out
     assert "cep diff: warning: time goals change" in markdown.err
@@ -110,7 +111,13 @@ def test_a_reordered_trigger_that_changes_routes(pair, run_cli) -> None:
     old, new = pair(critical_first)
     report = diff_json(run_cli, old, new)
     moved = [c for c in report["definition"] if c["kind"] == "moved"]
-    assert [(c["subject"], c["old"], c["new"]) for c in moved] == [("trigger 'critical-unresolved'", "#6", "#1")]
+    assert [(c["subject"], c["old"], c["new"]) for c in moved] == [
+        (
+            "trigger 'critical-unresolved' (Critical, unresolved at Tier 1)",
+            "#6",
+            "#1",
+        )
+    ]
     assert {c["section"] for c in report["definition"]} == {"Process", "Triggers"}
     expected = routed_differently(load(old), load(new))
     assert expected > 0 and report["behaviour"]["changed"] == expected
@@ -124,7 +131,8 @@ def test_a_reordered_trigger_that_changes_routes(pair, run_cli) -> None:
 def test_a_reordered_trigger_that_changes_nothing(pair, run_cli) -> None:
     old, new = pair(swap_disjoint)
     report = diff_json(run_cli, old, new)
-    assert [(c["kind"], c["subject"]) for c in report["definition"]] == [("moved", "trigger 'confirmed-bug'")]
+    moved = ("moved", "trigger 'confirmed-bug' (Confirmed bug)")
+    assert [(c["kind"], c["subject"]) for c in report["definition"]] == [moved]
     assert report["behaviour"]["changed"] == 0 == routed_differently(load(old), load(new))
     assert report["warnings"] == []
 
@@ -138,7 +146,7 @@ def test_a_renamed_channel(pair, run_cli, process: Process) -> None:
     notify_changes = [
         c["subject"] for c in report["definition"] if c["detail"] == "notify" and "trigger" in c["subject"]
     ]
-    assert notify_changes == [f"trigger '{t}'" for t in users]
+    assert notify_changes == [f"trigger '{t.id}' ({t.name})" for t in process.triggers if t.id in users]
     expected = routed_differently(load(old), load(new))
     assert report["behaviour"]["changed"] == expected > 0
     assert report["jira"]  # the automation rules post to the channel by name
@@ -209,7 +217,7 @@ def test_diff_between_git_revisions(repo: Path) -> None:
     assert report["new"] == {"source": "HEAD:process/escalation.yaml", "version": "9.0.0"}
     assert [c["text"] for c in report["definition"]] == [
         f"the process: version {VERSION} → 9.0.0",
-        "priority 'P2': first response 4 business hours → 2 business hours",
+        "priority 'P2' (High): first response 4 business hours → 2 business hours",
     ]
     assert report["warnings"] == []
 
@@ -224,7 +232,7 @@ def test_diff_against_a_branch_compares_the_working_copy(repo: Path) -> None:
     done = cep(repo, "diff", "main")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("## Process changes: `main:process/escalation.yaml` → `process/escalation.yaml`")
-    assert "- priority 'P3': resolution 10 business days → 12 business days\n" in done.stdout
+    assert "- priority 'P3' (Medium): resolution 10 business days → 12 business days\n" in done.stdout
     assert "cep diff: warning: time goals change, but the process version is still 9.0.0" in done.stderr
     missing = cep(repo, "diff", "no-such-branch")
     assert missing.returncode == 2
@@ -240,7 +248,7 @@ def test_changelog_lists_each_version_with_its_diff(repo: Path, tmp_path: Path) 
     assert newest < oldest
     assert "2026-11-02, Answer P2 tickets within two business hours" in text
     entry = text[newest:oldest]
-    assert "Time goals: priority 'P2': first response 4 business hours → 2 business hours" in entry
+    assert "Time goals: priority 'P2' (High): first response 4 business hours → 2 business hours" in entry
     assert "224 kinds of ticket" in entry
     assert "The first version of the process in this repository" in text[oldest:]
 
@@ -262,4 +270,4 @@ def test_diff_in_a_repository_that_keeps_only_the_definition(tmp_path: Path) -> 
     definition.write_text(text.replace("first_response: 4 business hours", "first_response: 2 business hours"))
     done = cep(tmp_path, "diff", "main")
     assert done.returncode == 0, done.stderr
-    assert "- priority 'P2': first response 4 business hours → 2 business hours\n" in done.stdout
+    assert "- priority 'P2' (High): first response 4 business hours → 2 business hours\n" in done.stdout

@@ -83,6 +83,12 @@ def _field_words(name: str) -> str:
     return name.replace("_", " ").strip()
 
 
+def _named(noun: str, item: Any) -> str:
+    """How a change names an item: its id, and its name when that says more ("priority 'P2' (High)")."""
+    key, name = _key(item), getattr(item, "name", None)
+    return f"{noun} '{key}'" + (f" ({name})" if name and name != key else "")
+
+
 def _key(item: Any) -> str:
     return item.id if hasattr(item, "id") else item.category  # floors are known by their category
 
@@ -106,12 +112,12 @@ class _Differ:
                 added.remove(twin)
                 self.add(section, "renamed", f"{noun} '{gone}'", "", gone, twin)
         for k in removed:
-            self.add(section, "removed", f"{noun} '{k}'")
+            self.add(section, "removed", _named(noun, before[k]))
         for k in added:
-            self.add(section, "added", f"{noun} '{k}'")
+            self.add(section, "added", _named(noun, after[k]))
         for k in after:
             if k in before and before[k] != after[k]:
-                self.fields(section, f"{noun} '{k}'", before[k], after[k])
+                self.fields(section, _named(noun, after[k]), before[k], after[k])
 
     def fields(self, section: str, subject: str, old: Any, new: Any) -> None:
         for f in fields(old):
@@ -137,15 +143,17 @@ class _Differ:
 
     def order_of(self, section: str, noun: str, old: Iterable[Any], new: Iterable[Any]) -> None:
         """Items whose place in the order changed (first match wins, so order is behaviour): the fewest moves."""
+        items = {_key(e): e for e in new}
         before = [_key(e) for e in old]
-        after = [_key(e) for e in new]
+        after = list(items)
         common_before = [k for k in before if k in after]
         common_after = [k for k in after if k in before]
         matcher = difflib.SequenceMatcher(a=common_before, b=common_after, autojunk=False)
         kept = {common_after[m.b + i] for m in matcher.get_matching_blocks() for i in range(m.size)}
         for k in common_after:
             if k not in kept:
-                self.add(section, "moved", f"{noun} '{k}'", "", f"#{before.index(k) + 1}", f"#{after.index(k) + 1}")
+                places = f"#{before.index(k) + 1}", f"#{after.index(k) + 1}"
+                self.add(section, "moved", _named(noun, items[k]), "", *places)
 
     def matrix(self, old: Mapping[tuple[str, str], str], new: Mapping[tuple[str, str], str]) -> None:
         for cell in [*old, *(c for c in new if c not in old)]:
