@@ -25,8 +25,8 @@ class Commit:
     subject: str
 
 
-def _git(args: list[str], where: Path) -> bytes:
-    return subprocess.run(["git", *args], cwd=where, capture_output=True, check=True, timeout=60).stdout
+def _git(args: list[str], where: Path, stdin: bytes | None = None) -> bytes:
+    return subprocess.run(["git", *args], cwd=where, input=stdin, capture_output=True, check=True, timeout=60).stdout
 
 
 def resolve(spec: str, process_file: Path) -> Version:
@@ -40,13 +40,36 @@ def resolve(spec: str, process_file: Path) -> Version:
 
 
 def at_revision(revision: str, process_file: Path) -> bytes:
-    where = process_file.resolve().parent
     try:
-        return _git(["show", f"{revision}:./{process_file.name}"], where)
+        [content] = at_revisions([revision], process_file)
     except FileNotFoundError:
         raise RevisionNotFound(f"'{revision}' is not a file, and git is not installed to read a revision") from None
     except (subprocess.CalledProcessError, NotADirectoryError):
-        raise RevisionNotFound(f"'{revision}' is neither a file nor a git revision that has {process_file}") from None
+        content = None
+    if content is None:
+        raise RevisionNotFound(f"'{revision}' is neither a file nor a git revision that has {process_file}")
+    return content
+
+
+def at_revisions(revisions: list[str], process_file: Path) -> list[bytes | None]:
+    """`process_file` as it was at each revision (None where it did not exist), read by one `git cat-file`."""
+    if not revisions:
+        return []
+    names = "".join(f"{revision}:./{process_file.name}\n" for revision in revisions).encode("utf-8")
+    out = _git(["cat-file", "--batch"], process_file.resolve().parent, stdin=names)
+    contents: list[bytes | None] = []
+    at = 0
+    for _ in revisions:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        if header[-1] in (b"missing", b"ambiguous") or header[1] != b"blob":
+            contents.append(None)
+            at = end + 1
+            continue
+        size = int(header[2])
+        contents.append(out[end + 1 : end + 1 + size])
+        at = end + 1 + size + 1  # the content, then a newline
+    return contents
 
 
 def history(process_file: Path) -> list[Commit]:

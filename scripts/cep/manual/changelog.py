@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -13,7 +14,7 @@ from ..diff.report import changes_list, headline
 from ..loader import load_process
 from ..model import Process
 from ..problems import InvalidProcess
-from ..revisions import Commit, at_revision, history
+from ..revisions import Commit, at_revisions, history
 from .text import esc
 
 
@@ -34,37 +35,40 @@ def _version(content: bytes) -> str | None:
 def releases(process_file: Path, current: Process) -> list[Release]:
     """The commits where the process version changed, oldest first, then the working copy if its version is new."""
     out: list[Release] = []
-    for commit in history(process_file):
-        content = at_revision(commit.sha, process_file)
-        version = _version(content)
-        if version is not None and (not out or out[-1].version != version):
+    commits = history(process_file)
+    for commit, content in zip(commits, at_revisions([c.sha for c in commits], process_file), strict=True):
+        version = _version(content) if content is not None else None
+        if content is not None and version is not None and (not out or out[-1].version != version):
             out.append(Release(version, commit, content))
     if not out or out[-1].version != current.meta.version:
         out.append(Release(current.meta.version, None, process_file.read_bytes()))
     return out
 
 
-def _load(release: Release, process_file: Path, schema: Path, current: Process) -> Process:
-    if release.content == process_file.read_bytes():
-        return current  # the working copy, already loaded for this build
-    return load_process(process_file, schema, display=f"version {release.version}", content=release.content)
-
-
 def changelog(process_file: Path, schema: Path, current: Process) -> str:
     found = releases(process_file, current)
+    working = process_file.read_bytes()
+
+    @cache
+    def model(i: int) -> Process:
+        release = found[i]
+        if release.content == working:
+            return current  # already loaded for this build
+        return load_process(process_file, schema, display=f"version {release.version}", content=release.content)
+
     out = []
-    for before, release in reversed(list(zip([None, *found[:-1]], found, strict=True))):
-        commit = release.commit
+    for i in reversed(range(len(found))):
+        release, commit = found[i], found[i].commit
         when = f"{commit.date}, {esc(commit.subject)} (`{commit.sha[:7]}`)" if commit else "not committed yet"
         out.append(f"## Version {esc(release.version)}\n\n*{when}*\n\n")
-        if before is None:
+        if i == 0:
             out.append("The first version of the process in this repository's history.\n\n")
             continue
         try:
-            old, new = (_load(r, process_file, schema, current) for r in (before, release))
+            old, new = model(i - 1), model(i)
         except InvalidProcess as invalid:
             out.append(f"Not compared: {esc(invalid.problems[0])} (today's schema no longer accepts it).\n\n")
             continue
-        diff = compare(old, new, f"version {before.version}", f"version {release.version}")
+        diff = compare(old, new, f"version {found[i - 1].version}", f"version {release.version}")
         out.append(headline(diff) + "\n\n" + changes_list(diff.definition) + "\n")
     return "".join(out)
