@@ -171,3 +171,31 @@ def test_analysis_agrees_with_enumeration(raw_rules: list[list[dict]]) -> None:
         first = next(r for r in rules if r.id == overlap.first)
         second = next(r for r in rules if r.id == overlap.second)
         assert matches(first, overlap.example) and matches(second, overlap.example)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_rules)
+def test_refined_atoms_partition_the_space_along_every_region(raw_rules: list[list[dict]]) -> None:
+    space = Space(DOMAINS)
+    regions = []
+    for boxes in raw_rules:  # each region a union of disjoint boxes, as the analysis makes them
+        region: list = []
+        for constraints in boxes:
+            box = space.box(constraints)
+            pieces = [box] if box is not None else []
+            for existing in region:
+                pieces = [piece for p in pieces for piece in space.subtract(p, existing)]
+            region.extend(pieces)
+        regions.append(region)
+    atoms = space.refine(regions)
+
+    def inside(box: int, ticket: dict) -> bool:
+        return all(ticket[f] in values for f, values in zip(DOMAINS, space.values(box), strict=True))
+
+    tickets = [dict(zip(DOMAINS, combo, strict=True)) for combo in itertools.product(*DOMAINS.values())]
+    for ticket in tickets:
+        assert sum(inside(atom, ticket) for atom in atoms) == 1  # disjoint, and together the whole space
+    for atom in atoms:
+        members = [t for t in tickets if inside(atom, t)]
+        for region in regions:  # the atom is wholly inside or wholly outside each region
+            assert len({any(inside(box, t) for box in region) for t in members}) == 1
