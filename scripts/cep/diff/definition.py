@@ -94,8 +94,8 @@ def _key(item: Any) -> str:
 
 
 class _Differ:
-    def __init__(self, old: Process, new: Process) -> None:
-        self.order = new.domains()
+    def __init__(self, order: Mapping[str, Iterable[Any]]) -> None:
+        self.order = order  # field values in the new definition's order, for conditions in words
         self.changes: list[Change] = []
 
     def add(self, *args: Any) -> None:
@@ -173,7 +173,7 @@ def _same_but_id(a: Any, b: Any) -> bool:
 
 def definition_changes(old: Process, new: Process) -> list[Change]:
     """Every difference between two definitions that a reader of the manual would notice, by section."""
-    differ = _Differ(old, new)
+    differ = _Differ(new.domains())
     for name, (section, noun) in SINGLES.items():
         if getattr(old, name) != getattr(new, name):
             differ.fields(section, noun, getattr(old, name), getattr(new, name))
