@@ -53,7 +53,9 @@ def _hook_repository(target: Path) -> str:
     target.mkdir()
     for part in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(ROOT / part, target / part)
-    shutil.copytree(ROOT / "scripts" / "cep", target / "scripts" / "cep", ignore=shutil.ignore_patterns("__pycache__"))
+    package = ROOT / "scripts" / "cep"
+    shutil.copytree(package, target / "scripts" / "cep", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "process" / "schema", target / "process" / "schema")  # the package links its schema here
     _git(target, "init", "-q", "-b", "main")
     _git(target, "add", "-A")
     _git(target, "commit", "-qm", "hooks")
@@ -65,6 +67,7 @@ def test_pre_commit_hooks_accept_the_process_and_reject_a_broken_one(tmp_path: P
     assert [h["id"] for h in hooks] == ["cep-validate", "cep-check"]
     rev = _hook_repository(tmp_path / "hooks")
     project = copy_project(tmp_path / "adopter")
+    shutil.rmtree(project / "process" / "schema")  # adopters may keep only the definition: cep brings its schema
     config = {
         "repos": [{"repo": str(tmp_path / "hooks"), "rev": rev, "hooks": [{"id": "cep-validate"}, {"id": "cep-check"}]}]
     }

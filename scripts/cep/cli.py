@@ -21,12 +21,11 @@ class UsageError(Exception):
 
 def schema_for(process: Path, given: Path | None = None) -> Path:
     """The schema to validate `process` with: the one asked for, the one beside it (where its modeline points),
-    or the one in cep's own source tree."""
+    or the one that comes with cep."""
     if given is not None:
         return given
     beside = process.parent / SCHEMA_NAME
-    own = Path(__file__).resolve().parents[2] / "process" / SCHEMA_NAME
-    return beside if beside.is_file() or not own.is_file() else own
+    return beside if beside.is_file() else Path(__file__).parent / SCHEMA_NAME.name
 
 
 def load(path: Path, schema: Path | None = None):  # -> Process; imported lazily so `cep --help` stays fast
