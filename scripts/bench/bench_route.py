@@ -10,7 +10,7 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from common import BIN, median_seconds
+from common import BIN, ROOT, median_seconds
 
 COUNT = 100_000
 # Two floors: decode and re-encode every line (what cep route must at least do), and decode every line but write it
@@ -20,17 +20,22 @@ FLOOR_RAW = "import json, sys\nfor line in open(sys.argv[1]):\n    json.loads(li
 
 
 def generate(path: Path) -> None:
+    """Tickets of every kind the default process knows, created at random minutes of a year."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from cep.loader import load_process
+
+    process = load_process(ROOT / "process" / "escalation.yaml", ROOT / "process" / "schema" / "process.schema.json")
+    categories, urgency, impact = (list(process.domains()[f]) for f in ("category", "urgency", "impact"))
     rng = random.Random(7)
     start = datetime.fromisoformat("2026-01-05T00:00:00+02:00")
-    categories = ["how-to", "account", "content", "bug", "outage", "feature-request", "feedback"]
     with path.open("w") as out:
         for n in range(COUNT):
             created = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 365))
             ticket = {
                 "id": f"T{n}",
                 "category": rng.choice(categories),
-                "urgency": rng.choice(["critical", "high", "medium", "low"]),
-                "impact": rng.choice(["platform", "organisation", "team", "individual"]),
+                "urgency": rng.choice(urgency),
+                "impact": rng.choice(impact),
                 "created": created.isoformat(),
                 "reproduced": rng.random() < 0.5,
             }
