@@ -243,3 +243,13 @@ def test_missing_graphviz_fails_the_build_with_advice(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "apt-get install graphviz" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_renaming_the_triage_tier_id_keeps_the_worked_examples(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    definition = project / "process" / "escalation.yaml"
+    definition.write_text(re.sub(r"\btier-1\b", "frontline", definition.read_text(encoding="utf-8")))
+    done = build_manual(project, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    goals = page(tmp_path / "site", "reference/time-goals")
+    assert "first response due" in goals and "two hours before closing" in goals  # routed from the triage tier

@@ -267,7 +267,7 @@ class Manual:
         for category in (c.id for c in p.categories if c.id not in review):
             for (u, i), _ in p.matrix.items():
                 if self.router.priority_of(category, u, i)[0] == priority_id:
-                    return Ticket(f"{priority_id}", category, u, i, created)
+                    return Ticket(priority_id, category, u, i, created, tier=self.router.triage_tier)
         return None
 
     def _reference_week(self) -> date:
