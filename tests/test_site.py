@@ -253,3 +253,23 @@ def test_renaming_the_triage_tier_id_keeps_the_worked_examples(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     goals = page(tmp_path / "site", "reference/time-goals")
     assert "first response due" in goals and "two hours before closing" in goals  # routed from the triage tier
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ('{{ playbook("no-such-role") }}', "docs/playbooks/developer.md: error: unknown role 'no-such-role'; known: "),
+        (
+            '{{ playbok("developer") }}',
+            "docs/playbooks/developer.md:8: error: 'playbok' is undefined; the manual's macros: ",
+        ),
+    ],
+)
+def test_a_page_with_a_bad_macro_call_fails_cleanly(tmp_path: Path, call: str, message: str) -> None:
+    project = copy_project(tmp_path / "project")
+    page_file = project / "docs" / "playbooks" / "developer.md"
+    page_file.write_text(page_file.read_text(encoding="utf-8").replace('{{ playbook("developer") }}', f"\n\n{call}"))
+    done = build_manual(project, tmp_path / "site")
+    assert done.returncode == 1
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "site").exists()

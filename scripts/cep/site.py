@@ -46,6 +46,8 @@ def _mkdocs_build(config_file: Path, site_dir: Path) -> bool:
     except MkDocsException as error:
         print(f"ERROR   -  {error}", file=sys.stderr)
         return False
+    except SystemExit:  # mkdocs-macros exits after reporting a page it cannot render
+        return False
     finally:
         logger.removeHandler(handler)
 

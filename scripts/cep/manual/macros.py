@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import TracebackType
 from typing import Any
+
+from jinja2.exceptions import UndefinedError
+from mkdocs_macros.errors import format_error
 
 from ..check import run_check
 from ..features import read_results
+from ..model import UnknownName
 from ..output import build_year
 from . import jira_page, pages
 from .changelog import changelog
@@ -16,14 +24,48 @@ from .reference import Manual
 from .scenarios import verified_behaviour
 
 
+def _naming_pages(macro: Callable[..., str], plugin: ManualPlugin, here: Callable[[], str]) -> Callable[..., str]:
+    """A macro that, called with a name the process does not define, reports it against the page (the plugin
+    fails the build with it) instead of raising into mkdocs-macros, which would print a traceback."""
+
+    @functools.wraps(macro)
+    def call(*args: Any, **kwargs: Any) -> str:
+        try:
+            return macro(*args, **kwargs)
+        except UnknownName as unknown:
+            plugin.page_problems.append(f"{here()}: error: {unknown}")
+            return ""
+
+    return call
+
+
+def _frames(tb: TracebackType | None) -> Iterator[TracebackType]:
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
+
+
 def define_env(env: Any) -> None:
     plugin = env.conf["plugins"]["cep"]
     if not isinstance(plugin, ManualPlugin):  # pragma: no cover - a configuration mistake
         raise TypeError("the cep plugin must be listed before macros in mkdocs.yml")
     manual = Manual(plugin.process, build_year(), lambda: env.page.file.src_uri, plugin.svg)
+    docs = Path(env.conf["docs_dir"])
+    docs = docs.relative_to(plugin.root) if docs.is_relative_to(plugin.root) else docs
+
+    def page_file() -> str:  # the page being rendered, as a path from the project root
+        return str(docs / env.page.file.src_uri)
+
+    @format_error.register
+    def _undefined(error: UndefinedError, markdown: str, page: Any) -> str:
+        # A page calling a macro that does not exist: say where, and what exists, without a traceback.
+        lines = [tb.tb_lineno for tb in _frames(error.__traceback__) if tb.tb_frame.f_code.co_filename == "<template>"]
+        where = f"{docs / page.file.src_uri}" + (f":{lines[-1]}" if lines else "")
+        return f"{where}: error: {error.message}; the manual's macros: {', '.join(sorted(env.macros))}"
+
     for name, _ in inspect.getmembers(Manual, inspect.isfunction):
         if not name.startswith("_"):  # every public method of Manual is a macro
-            env.macro(getattr(manual, name), name)
+            env.macro(_naming_pages(getattr(manual, name), plugin, page_file), name)
     meta = plugin.process.meta
     env.variables["process_name"] = meta.name
     env.variables["process_version"] = meta.version

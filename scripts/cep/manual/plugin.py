@@ -50,6 +50,12 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         self._drawing = ThreadPoolExecutor(max_workers=len(DIAGRAMS), thread_name_prefix="cep-dot")
         self._svgs = {name: self._drawing.submit(render, self.process, name) for name in DIAGRAMS}
 
+    def on_page_content(self, html, page, config, files):  # type: ignore[no-untyped-def]
+        # Macros have run for this page by now; a name the process does not define fails the build here, cleanly.
+        if self.page_problems:
+            raise PluginError("\n".join(self.page_problems))
+        return html
+
     def on_post_build(self, config):  # type: ignore[no-untyped-def]
         self._drawing.shutdown()
 
@@ -84,6 +90,7 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         return files
 
     def on_config(self, config):  # type: ignore[no-untyped-def]
+        self.page_problems: list[str] = []
         self.root = Path(config.config_file_path).resolve().parent
         path = self.root / self.config.process
         try:
