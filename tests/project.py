@@ -54,3 +54,17 @@ def load_changed(tmp_path: Path, change):  # -> cep.model.Process; change(data) 
     path = tmp_path / "escalation.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return load_process(path, SCHEMA)
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` as a test user, with commit dates pinned; return its output."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-11-02T10:00:00Z", "GIT_COMMITTER_DATE": "2026-11-02T10:00:00Z"}
+    done = subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return done.stdout.strip()

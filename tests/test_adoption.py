@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from project import ROOT, copy_project
+from project import ROOT, copy_project, git
 
 WORKFLOW = ROOT / ".github" / "workflows" / "process.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
@@ -37,17 +37,6 @@ def test_the_workflow_runs_every_gate_and_summarises_the_diff_on_pull_requests()
     assert "--cucumberjson=" in runs[position("pytest tests/spec")]
 
 
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
 def _hook_repository(target: Path) -> str:
     """This project's working tree as a git repository pre-commit can install hooks from; returns its commit."""
     target.mkdir()
@@ -56,10 +45,10 @@ def _hook_repository(target: Path) -> str:
     package = ROOT / "scripts" / "cep"
     shutil.copytree(package, target / "scripts" / "cep", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "process" / "schema", target / "process" / "schema")  # the package links its schema here
-    _git(target, "init", "-q", "-b", "main")
-    _git(target, "add", "-A")
-    _git(target, "commit", "-qm", "hooks")
-    return _git(target, "rev-parse", "HEAD")
+    git(target, "init", "-q", "-b", "main")
+    git(target, "add", "-A")
+    git(target, "commit", "-qm", "hooks")
+    return git(target, "rev-parse", "HEAD")
 
 
 def test_pre_commit_hooks_accept_the_process_and_reject_a_broken_one(tmp_path: Path) -> None:
@@ -72,8 +61,8 @@ def test_pre_commit_hooks_accept_the_process_and_reject_a_broken_one(tmp_path: P
         "repos": [{"repo": str(tmp_path / "hooks"), "rev": rev, "hooks": [{"id": "cep-validate"}, {"id": "cep-check"}]}]
     }
     (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    _git(project, "init", "-q", "-b", "main")
-    _git(project, "add", "-A")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
 
     def pre_commit() -> subprocess.CompletedProcess[str]:
@@ -95,7 +84,7 @@ def test_pre_commit_hooks_accept_the_process_and_reject_a_broken_one(tmp_path: P
     number = next(n for n, line in enumerate(lines, start=1) if line.strip() == "route: tier-2-po")
     lines[number - 1] = lines[number - 1].replace("tier-2-po", "tier-2-qa")
     definition.write_text("".join(lines), encoding="utf-8")
-    _git(project, "add", "-A")
+    git(project, "add", "-A")
     failed = pre_commit()
     assert failed.returncode == 1
     assert f"process/escalation.yaml:{number}:12: error: unknown tier 'tier-2-qa'" in failed.stdout

@@ -128,20 +128,26 @@ _box = st.fixed_dictionaries({}, optional=_subsets)
 _rules = st.lists(st.lists(_box, min_size=0, max_size=3), min_size=1, max_size=6)
 
 
-@settings(max_examples=300, deadline=None)
-@given(_rules)
-def test_analysis_agrees_with_enumeration(raw_rules: list[list[dict]]) -> None:
-    space = Space(DOMAINS)
-    rules = []
-    for n, boxes in enumerate(raw_rules):
-        region: list = []
-        for constraints in boxes:  # a region is a union of disjoint boxes
+def _regions(space: Space, raw_rules: list[list[dict]]) -> list[list[int]]:
+    """Each drawn rule as a region: the union of its boxes, made disjoint as the analysis expects."""
+    regions = []
+    for boxes in raw_rules:
+        region: list[int] = []
+        for constraints in boxes:
             box = space.box(constraints)
             pieces = [box] if box is not None else []
             for existing in region:
                 pieces = [piece for p in pieces for piece in space.subtract(p, existing)]
             region.extend(pieces)
-        rules.append(Rule(f"r{n}", region))
+        regions.append(region)
+    return regions
+
+
+@settings(max_examples=300, deadline=None)
+@given(_rules)
+def test_analysis_agrees_with_enumeration(raw_rules: list[list[dict]]) -> None:
+    space = Space(DOMAINS)
+    rules = [Rule(f"r{n}", region) for n, region in enumerate(_regions(space, raw_rules))]
     result = analyse(space, rules)
 
     tickets = [dict(zip(DOMAINS, combo, strict=True)) for combo in itertools.product(*DOMAINS.values())]
@@ -177,16 +183,7 @@ def test_analysis_agrees_with_enumeration(raw_rules: list[list[dict]]) -> None:
 @given(_rules)
 def test_refined_atoms_partition_the_space_along_every_region(raw_rules: list[list[dict]]) -> None:
     space = Space(DOMAINS)
-    regions = []
-    for boxes in raw_rules:  # each region a union of disjoint boxes, as the analysis makes them
-        region: list = []
-        for constraints in boxes:
-            box = space.box(constraints)
-            pieces = [box] if box is not None else []
-            for existing in region:
-                pieces = [piece for p in pieces for piece in space.subtract(p, existing)]
-            region.extend(pieces)
-        regions.append(region)
+    regions = _regions(space, raw_rules)
     atoms = space.refine(regions)
 
     def inside(box: int, ticket: dict) -> bool:

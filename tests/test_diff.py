@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import yaml
 
 from cep.model import Process
 from cep.routing import Router
-from project import PROCESS, SCHEMA, build_manual, copy_project, load_changed
+from project import PROCESS, SCHEMA, build_manual, copy_project, git, load_changed
 
 FIELDS = ("category", "urgency", "impact", "reproduced")
 VERSION = yaml.safe_load(PROCESS.read_text(encoding="utf-8"))["process"]["version"]  # the default's, whatever it is
@@ -173,19 +172,6 @@ def test_an_invalid_side_is_reported_at_its_line(tmp_path: Path, run_cli) -> Non
     result = run_cli("diff", str(PROCESS), str(broken))
     assert result.code == 1
     assert f"{broken}:" in result.err and "unknown tier 'tier-9'" in result.err
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-11-02T10:00:00Z", "GIT_COMMITTER_DATE": "2026-11-02T10:00:00Z"}
-    done = subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    return done.stdout
 
 
 def cep(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
