@@ -303,6 +303,22 @@ def _(scenario: Scenario) -> None:
     assert scenario.decision and scenario.decision.missing_fields == (), scenario.decision.missing_fields
 
 
+@then(parsers.re(r"(?P<tier>.+?) sends the customer an? (?P<name>.+?) (?P<cadence>(?:every|daily|on)\b.*)"))
+def _(scenario: Scenario, process: Process, tier: str, name: str, cadence: str) -> None:
+    decision = scenario.decision
+    assert decision, "no ticket was triaged"
+    assert tier_id(process, tier) == process.communication.customer_contact
+    assert template_of(process, name).id == process.communication.update_template
+    assert process.priority(decision.priority).customer_updates == cadence
+
+
+@then(parsers.re(r"the (?P<name>.+?) requires (?P<fields>\".+)"))
+def _(process: Process, name: str, fields: str) -> None:
+    template = template_of(process, name)
+    required = [f.id for f in template.fields if f.required]
+    assert required == [field_id(template, f) for f in re.findall(r'"([^"]+)"', fields)], required
+
+
 # -- the Jira bundle ---------------------------------------------------------------------------------------------
 @given("the generated Jira bundle", target_fixture="bundle")
 def _(process: Process) -> dict[str, Any]:
