@@ -134,7 +134,7 @@ def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
     # `cep route` writes lines from cached fragments; they must be exactly json.dumps of the documented object.
     import itertools
 
-    from cep.routing import Router, decision_json, decision_line
+    from cep.routing import Router, decision_json
     from cep.tickets import TicketParser
 
     router, parser = Router(process), TicketParser(process)
@@ -154,8 +154,15 @@ def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
                 "needs_code_change": n % 3 == 0,
                 "created": f"2026-12-{1 + n % 28:02d}T{n % 24:02d}:17:00+02:00",
                 **({"fields": {"summary": "x"}} if n % 5 == 0 else {}),
+                **({"escalated": f"2026-12-{2 + n % 27:02d}T09:00:00+02:00"} if n % 4 == 0 else {}),
+                # a wait that ended, and one still open (the resolution deadline is then unknown: null)
+                **(
+                    {"waiting": [[f"2026-12-{1 + n % 28:02d}T23:00:00+02:00", "2026-12-30T10:00:00+02:00"]]}
+                    if n % 7 == 0
+                    else {}
+                ),
+                **({"waiting": [["2026-12-29T10:00:00+02:00", None]]} if n % 11 == 0 else {}),
             }
         )
-        decision = router.route(ticket)
-        assert json.loads(decision_line(decision)) == decision_json(decision)
-        assert decision_line(decision) == json.dumps(decision_json(decision), ensure_ascii=False)
+        line = router.line(ticket)
+        assert line == json.dumps(decision_json(router.route(ticket)), ensure_ascii=False)

@@ -36,6 +36,7 @@ class BusinessCalendar:
         self._ends: list[int] = []  # _ends[i]: open seconds from the origin to the end of day i
         self._openings: list[datetime] = []  # _openings[i]: day i at opening time, in the calendar's zone
         self._moments: dict[int, datetime] = {}  # deadlines repeat (clocks started while closed share one)
+        self._texts: dict[int, str] = {}
 
     @cached_property
     def _holidays(self):  # a holidays.HolidayBase, filled year by year as days are asked for
@@ -102,6 +103,15 @@ class BusinessCalendar:
             self._moments.clear()
         self._moments[offset] = found
         return found
+
+    def text(self, offset: int) -> str:
+        """`moment(offset)` in ISO 8601, remembered: deadlines repeat across tickets."""
+        known = self._texts.get(offset)
+        if known is None:
+            if len(self._texts) >= _MOMENTS_KEPT:
+                self._texts.clear()
+            known = self._texts[offset] = self.moment(offset).isoformat()
+        return known
 
     def next_opening(self, moment: datetime) -> datetime:
         """`moment` itself when the calendar is open then, else the next opening."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import TextIO
 
 from .model import Process
 from .problems import Problem
-from .routing import Decision, Router, decision_line
+from .routing import Decision, Router, decision_json
 from .tickets import parse_moment, read_tickets
 
 _COLUMNS = ("id", "route", "priority", "trigger", "first response due", "resolution / review due", "missing")
@@ -55,11 +56,12 @@ def run_route(process: Process, source: str, at_text: str | None, fmt: str | Non
                 err.write(f"{item}\n")
                 failed = True
                 continue
-            decision = router.route(item, at)
-            if fmt == "jsonl":
-                out.write(decision_line(decision) + "\n")
+            if fmt == "table":
+                rows.append(_row(router.route(item, at)))
+            elif at is None:
+                out.write(router.line(item) + "\n")
             else:
-                rows.append(_row(decision))
+                out.write(json.dumps(decision_json(router.route(item, at)), ensure_ascii=False) + "\n")
     if fmt == "table":
         out.write(_table(rows))
     return 1 if failed else 0

@@ -66,6 +66,18 @@ class _Path:
     acknowledge: int | None  # None when the ticket does not move to a tier that must acknowledge
     window: FixWindow | None  # the bug-fix window the acknowledgement waits for, if any
     explanation: str  # everything but what depends on the ticket's times and fields
+    json_head: str  # route, priority, trigger and notify as JSON members, for tickets that go through
+    json_tail: str  # missing_fields and explanation as JSON members, for tickets nothing more is said of
+
+
+class _Schedule(NamedTuple):
+    """What a ticket's times and fields add to its path: shared by `route` and `line`."""
+
+    path: _Path
+    missing: tuple[str, ...]
+    due: dict[str, tuple[BusinessCalendar, int | None]]  # clock → (calendar, due offset; None while paused)
+    entered: datetime | None  # when the acknowledgement clock starts, if it runs
+    explanation: str
 
 
 def normalise_field(name: str) -> str:
@@ -89,6 +101,7 @@ class Router:
         self.review_target = (
             self.review_calendar.seconds(review.target) if self.review_calendar and review.target else 0
         )
+        self.resolution_pauses = process.clocks["resolution"].pauses_while_waiting
         self.path = lru_cache(maxsize=4096)(self._path)
 
     # -- what the fields decide ---------------------------------------------------------------------------
@@ -132,13 +145,15 @@ class Router:
             route != tier and route in clocks["acknowledge"].tiers and (handover is None or handover.has_time_goal)
         )
         window = handover.fix_window if handover else None
+        notify = tuple(dict.fromkeys((*notify, *announce)))
+        explanation = self._explain(category, urgency, impact, tier, priority, cell, trigger, handover, calendar)
         return _Path(
             priority=priority,
             trigger=trigger,
             handover=handover,
             route=route,
             template=template,
-            notify=tuple(dict.fromkeys((*notify, *announce))),
+            notify=notify,
             announce=tuple(dict.fromkeys(announce)),
             calendar=calendar,
             first_response=calendar.seconds(target.first_response),
@@ -148,7 +163,9 @@ class Router:
             review=category in clocks["review"].categories and self.review_calendar is not None,
             acknowledge=calendar.seconds(target.acknowledge) if acknowledges else None,
             window=window if window and priority in window.priorities else None,
-            explanation=self._explain(category, urgency, impact, tier, priority, cell, trigger, handover, calendar),
+            explanation=explanation,
+            json_head=_members(route=route, priority=priority, trigger=trigger.id if trigger else None, notify=notify),
+            json_tail=_members(missing_fields=(), explanation=explanation),
         )
 
     def missing_fields(self, template: Template, ticket: Ticket, priority: str) -> tuple[str, ...]:
@@ -175,8 +192,8 @@ class Router:
         target: int,
         waiting: tuple[tuple[datetime, datetime | None], ...],
         at: datetime | None,
-    ) -> datetime | None:
-        """Deadline of a clock that pauses while waiting; None while a wait has no end and no `at` is given."""
+    ) -> int | None:
+        """Due offset of a clock that pauses while waiting; None while a wait has no end and no `at` is given."""
         due = start + target
         for wait_from, wait_to in sorted(waiting, key=lambda w: w[0]):
             end = wait_to or at
@@ -185,9 +202,9 @@ class Router:
             begin = max(calendar.offset(wait_from), start)
             if begin < due:
                 due += max(calendar.offset(end) - begin, 0)
-        return calendar.moment(due)
+        return due
 
-    def route(self, ticket: Ticket, at: datetime | None = None) -> Decision:
+    def _schedule(self, ticket: Ticket, at: datetime | None) -> _Schedule:
         p = self.path(
             ticket.category, ticket.urgency, ticket.impact, ticket.reproduced, ticket.tier, ticket.needs_code_change
         )
@@ -196,20 +213,19 @@ class Router:
         missing = (
             self.missing_fields(p.template, ticket, p.priority) if p.template and ticket.fields is not None else ()
         )
-        due: dict[str, datetime | None] = {"first_response": calendar.moment(start + p.first_response)}
-        starts = {"first_response": created}
+        due: dict[str, tuple[BusinessCalendar, int | None]] = {"first_response": (calendar, start + p.first_response)}
         if p.resolution is not None:
-            pauses = self.process.clocks["resolution"].pauses_while_waiting and ticket.waiting
             due["resolution"] = (
+                calendar,
                 self._paused_deadline(calendar, start, p.resolution, ticket.waiting, at)
-                if pauses
-                else calendar.moment(start + p.resolution)
+                if self.resolution_pauses and ticket.waiting
+                else start + p.resolution,
             )
-            starts["resolution"] = created
         if p.review and self.review_calendar:
-            due["review"] = self.review_calendar.moment(self.review_calendar.offset(created) + self.review_target)
-            starts["review"] = created
+            review = self.review_calendar
+            due["review"] = (review, review.offset(created) + self.review_target)
         explanation = p.explanation
+        entered = None
         if missing:
             template = p.template.name if p.template else ""
             explanation += f" Returned to {self.tier_names[ticket.tier]}: the {template} lacks {', '.join(missing)}."
@@ -222,7 +238,14 @@ class Router:
                     f" {p.priority} waits for the bug-fix window: Tier 3's clock starts {entered.isoformat()}."
                 )
             begins = start if entered is created else calendar.offset(entered)
-            due["acknowledge"] = calendar.moment(begins + p.acknowledge)
+            due["acknowledge"] = (calendar, begins + p.acknowledge)
+        return _Schedule(p, missing, due, entered, explanation)
+
+    def route(self, ticket: Ticket, at: datetime | None = None) -> Decision:
+        p, missing, due, entered, explanation = self._schedule(ticket, at)
+        created = ticket.created
+        starts = {name: created for name in due}
+        if entered is not None:
             starts["acknowledge"] = entered
         decision = Decision(
             ticket=ticket.id,
@@ -232,13 +255,36 @@ class Router:
             notify=p.announce if missing else p.notify,
             template=p.template.id if p.template else None,
             missing_fields=missing,
-            due=due,
+            due={name: None if offset is None else cal.moment(offset) for name, (cal, offset) in due.items()},
             starts=starts,
             explanation=explanation,
         )
         if at is None:
             return decision
         return decision._replace(clocks=self._judge(ticket, decision, at))
+
+    def line(self, ticket: Ticket) -> str:
+        """`json.dumps(decision_json(self.route(ticket)))`, built from cached pieces: the hot path of `cep route`."""
+        p, missing, due, _, explanation = self._schedule(ticket, None)
+        if missing or explanation is not p.explanation:
+            head = _members(
+                route=ticket.tier if missing else p.route,
+                priority=p.priority,
+                trigger=p.trigger.id if p.trigger else None,
+                notify=p.announce if missing else p.notify,
+            )
+            tail = _members(missing_fields=missing, explanation=explanation)
+        else:
+            head, tail = p.json_head, p.json_tail
+        times = [
+            f'"{name}_due": "{cal.text(offset)}"' if offset is not None else f'"{name}_due": null'
+            for name, (cal, offset) in due.items()
+        ]
+        if "resolution" not in due:
+            times.insert(1, '"resolution_due": null')
+        identity = ticket.id
+        quoted = f'"{identity}"' if _PLAIN.fullmatch(identity) else json.dumps(identity, ensure_ascii=False)
+        return f'{{"id": {quoted}, {head}, {", ".join(times)}, {tail}}}'
 
     # -- clocks at a moment -------------------------------------------------------------------------------------
     def _judge(self, ticket: Ticket, decision: Decision, at: datetime) -> tuple[ClockState, ...]:
@@ -358,39 +404,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
 
 _PLAIN = re.compile(r"[\w .:/-]*", re.ASCII)  # text that JSON writes as it is, between quotes
 
-# Deadlines repeat (every clock started while the calendar is closed shares one), so their text is kept.
-_iso_text = lru_cache(maxsize=1 << 16)(datetime.isoformat)
 
-
-@lru_cache(maxsize=8192)
-def _fragment(pairs: tuple[tuple[str, Any], ...]) -> str:
-    """The JSON members for `pairs`, without braces; decisions repeat these, so each is encoded once."""
-    return json.dumps(dict(pairs), ensure_ascii=False)[1:-1]
-
-
-def decision_line(decision: Decision) -> str:
-    """`json.dumps(decision_json(decision))`, built from cached fragments: the hot path of `cep route`."""
-    if decision.clocks is not None:
-        return json.dumps(decision_json(decision), ensure_ascii=False)
-    due = decision.due
-    head = _fragment(
-        (
-            ("route", decision.route),
-            ("priority", decision.priority),
-            ("trigger", decision.trigger),
-            ("notify", decision.notify),
-        )
-    )
-    times = [
-        f'"{name}_due": "{_iso_text(moment)}"' if moment else f'"{name}_due": null'
-        for name, moment in (("first_response", due["first_response"]), ("resolution", due.get("resolution")))
-    ]
-    times += [
-        f'"{name}_due": "{_iso_text(due[name])}"' if due[name] else f'"{name}_due": null'  # type: ignore[arg-type]
-        for name in ("review", "acknowledge")
-        if name in due
-    ]
-    tail = _fragment((("missing_fields", decision.missing_fields), ("explanation", decision.explanation)))
-    ticket = decision.ticket
-    quoted = f'"{ticket}"' if _PLAIN.fullmatch(ticket) else json.dumps(ticket, ensure_ascii=False)
-    return f'{{"id": {quoted}, {head}, {", ".join(times)}, {tail}}}'
+def _members(**values: Any) -> str:
+    """JSON object members, without the braces, in the order given."""
+    return json.dumps(values, ensure_ascii=False)[1:-1]
