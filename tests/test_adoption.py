@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,13 +29,13 @@ def test_the_workflow_runs_every_gate_and_summarises_the_diff_on_pull_requests()
     def position(command: str) -> int:
         return next(i for i, run in enumerate(runs) if command in run)
 
-    order = [position(c) for c in ("apt-get install", "pip install", "cep validate", "cep check", "pytest tests/spec")]
+    order = [position(c) for c in ("apt-get install", "pip install", "cep validate", "cep check", "cep spec")]
     order.append(position("cep build"))
     assert order == sorted(order)
     diff = steps[position("cep diff")]
     assert diff["if"] == "github.event_name == 'pull_request'"
     assert diff["run"] == 'cep diff "origin/${{ github.base_ref }}" >> "$GITHUB_STEP_SUMMARY"'
-    assert "--cucumberjson=" in runs[position("pytest tests/spec")]
+    assert "--cucumberjson=" in runs[position("cep spec")]
 
 
 def _hook_repository(target: Path) -> str:
@@ -88,3 +89,26 @@ def test_pre_commit_hooks_accept_the_process_and_reject_a_broken_one(tmp_path: P
     failed = pre_commit()
     assert failed.returncode == 1
     assert f"process/escalation.yaml:{number}:12: error: unknown tier 'tier-2-qa'" in failed.stdout
+
+
+def test_cep_spec_runs_an_adopters_features_with_cep_s_steps(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "adopter")  # its definition and features, no tests of its own
+
+    def spec(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "cep", "spec", *args], cwd=project, capture_output=True, text=True, timeout=300
+        )
+
+    passed = spec("--", "-q", "--cucumberjson=report.json")
+    assert passed.returncode == 0, passed.stdout[-2000:]
+    assert re.search(r"\b\d+ passed\b", passed.stdout) and (project / "report.json").is_file()
+    definition = project / "process" / "escalation.yaml"
+    definition.write_text(
+        definition.read_text(encoding="utf-8").replace("customer_updates: daily", "customer_updates: weekly")
+    )
+    failed = spec("--", "-q")
+    assert failed.returncode == 1
+    assert re.findall(r"^FAILED \S+::(\S+)", failed.stdout, re.M) == [
+        "test_each_priority_has_its_update_cadence[high-team-P2-daily]"
+    ]
+    assert spec("--features", "nowhere").returncode == 2

@@ -136,6 +136,22 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_spec(args: argparse.Namespace) -> int:
+    import importlib.util
+    import os
+    import subprocess
+
+    if importlib.util.find_spec("pytest_bdd") is None:
+        raise UsageError("cep spec: error: pytest-bdd is not installed: install cep with its test extra, cep[test]")
+    if not args.features.is_dir():
+        raise UsageError(f"{args.features}: error: not a directory of .feature files")
+    features = Path(__file__).parent / "spec_features.py"  # named, not imported: it binds scenarios under pytest
+    env = {**os.environ, "CEP_PROCESS": str(args.process), "CEP_FEATURES": str(args.features)}
+    extra = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args
+    command = [sys.executable, "-m", "pytest", "-p", "cep.spec", str(features), *extra]
+    return subprocess.run(command, env=env, check=False).returncode
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -196,6 +212,17 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--schema", type=Path, help=SCHEMA_HELP)
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
     diff.set_defaults(run=cmd_diff)
+
+    spec = sub.add_parser(
+        "spec",
+        help="run the executable specification (features/) with cep's step vocabulary",
+        description="Run the Gherkin scenarios with pytest-bdd and cep's step vocabulary; arguments after -- go "
+        "to pytest (cep spec -- -q --cucumberjson=reports/cucumber.json). Exit code: pytest's.",
+    )
+    spec.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
+    spec.add_argument("--features", type=Path, default=Path("features"))
+    spec.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="PYTEST-ARGS")
+    spec.set_defaults(run=cmd_spec)
 
     jira = sub.add_parser("jira", help="the Jira configuration bundle")
     jira_sub = jira.add_subparsers(dest="jira_command", required=True, metavar="COMMAND")
