@@ -126,3 +126,11 @@ def test_the_manual_shows_the_four_diagrams(page: Page, base_url: str) -> None:
     assert titles == ["Escalation flow", "Service blueprint", "Communication map", "Priority matrix"]
     page.locator("svg.cep-diagram g.node a").first.click()
     expect(page).to_have_url(re.compile(r"/reference/tiers-and-roles/#tier-"))
+
+
+def test_process_health_and_changelog_pages_render(page: Page, base_url: str, process: Process) -> None:
+    page.goto(base_url + "/health/")
+    expect(page.locator(".admonition.success")).to_contain_text("Sound: no errors, no warnings")
+    expect(page.locator("table", has_text="Kinds of ticket it decides")).to_contain_text(process.triggers[0].name)
+    page.goto(base_url + "/changelog/")
+    expect(page.locator("h2").first).to_contain_text(f"Version {process.meta.version}")
