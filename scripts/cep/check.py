@@ -88,7 +88,7 @@ def trigger_rules(process: Process, space: Space) -> list[Rule]:
     return [Rule(t.id, condition_region(process, space, router, t.when)) for t in process.triggers]
 
 
-def soundness(process: Process, space: Space, analysis: Analysis) -> list[Finding]:
+def soundness(process: Process, analysis: Analysis) -> list[Finding]:
     findings = []
     triggers = {t.id: t for t in process.triggers}
     for trigger_id, earlier in analysis.shadowed.items():
@@ -201,7 +201,7 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
 def run_check(process: Process, features: list[Feature]) -> Report:
     space = ticket_space(process)
     analysis = analyse(space, trigger_rules(process, space))
-    findings = soundness(process, space, analysis)
+    findings = soundness(process, analysis)
     covered = coverage(process, features)
     triggers = {t.id: t for t in process.triggers}
     for trigger_id in covered.uncovered["triggers"]:

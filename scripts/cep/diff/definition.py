@@ -187,10 +187,3 @@ def definition_changes(old: Process, new: Process) -> list[Change]:
             differ.order_of(section, noun, a, b)
     sections = [s for s, _ in (*SINGLES.values(), ("Priority matrix", ""), *COLLECTIONS.values())]
     return sorted(differ.changes, key=lambda c: sections.index(c.section) if c.section in sections else len(sections))
-
-
-def sections_of(changes: Iterable[Change]) -> dict[str, list[Change]]:
-    out: dict[str, list[Change]] = {}
-    for change in changes:
-        out.setdefault(change.section, []).append(change)
-    return out

@@ -32,7 +32,7 @@ def _version(content: bytes) -> str | None:
         return None
 
 
-def releases(process_file: Path, current: Process) -> list[Release]:
+def releases(process_file: Path, current: Process, working: bytes) -> list[Release]:
     """The commits where the process version changed, oldest first, then the working copy if its version is new."""
     out: list[Release] = []
     commits = history(process_file)
@@ -41,13 +41,13 @@ def releases(process_file: Path, current: Process) -> list[Release]:
         if content is not None and version is not None and (not out or out[-1].version != version):
             out.append(Release(version, commit, content))
     if not out or out[-1].version != current.meta.version:
-        out.append(Release(current.meta.version, None, process_file.read_bytes()))
+        out.append(Release(current.meta.version, None, working))
     return out
 
 
 def changelog(process_file: Path, schema: Path, current: Process) -> str:
-    found = releases(process_file, current)
     working = process_file.read_bytes()
+    found = releases(process_file, current, working)
 
     @cache
     def model(i: int) -> Process:
