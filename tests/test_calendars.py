@@ -100,12 +100,37 @@ def shared_office(process: Process) -> BusinessCalendar:
     start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)),
     minutes=st.integers(min_value=1, max_value=60 * 9 * 40),
 )
-def test_adding_then_measuring_gives_back_the_duration(
+def test_adding_then_measuring_gives_back_the_duration_and_its_text(
     shared_office: BusinessCalendar, start: datetime, minutes: int
 ) -> None:
     cal = shared_office
     start = start.replace(second=0, microsecond=0)
     due = cal.add(start, parse_duration(f"{minutes} minutes"))
     assert cal.open_between(start, due) == minutes * 60
+    assert cal.text(cal.offset(start) + minutes * 60) == due.isoformat()
     assert cal.is_open_day(due.date())
     assert time(8) < due.timetz().replace(tzinfo=None) <= time(17)
+
+
+def test_offsets_agree_whichever_year_is_asked_first(process: Process) -> None:
+    anchored_late, anchored_early = office(process), office(process)
+    anchored_late.offset(at("2027-06-01T10:00"))  # the table starts in 2027 and must grow backwards
+    anchored_early.offset(at("2020-06-01T10:00"))
+    new_year = (at("2024-12-31T16:00"), at("2025-01-02T09:00"))  # 1 January is a public holiday
+    for cal in (anchored_late, anchored_early):
+        assert cal.open_between(*new_year) == 2 * 3600
+        assert cal.add(new_year[0], parse_duration("2 business hours")) == new_year[1]
+
+
+@pytest.mark.parametrize("day", ["2026-03-29", "2026-10-25"])  # Berlin's clocks change on these Sundays
+def test_deadline_texts_on_days_the_clocks_change(day: str) -> None:
+    every_day = (0, 1, 2, 3, 4, 5, 6)
+    berlin = Calendar(
+        "b", "Berlin", "Europe/Berlin", "", False, None, every_day, time(0, 30), time(23, 30), Location("t")
+    )
+    cal = BusinessCalendar(berlin)
+    start = cal.offset(datetime.fromisoformat(f"{day}T00:00+00:00") - timedelta(days=1))
+    offsets = range(start, start + 3 * 23 * 3600, 900)
+    texts = [cal.text(offset) for offset in offsets]
+    assert texts == [cal.moment(offset).isoformat() for offset in offsets]
+    assert {text[19:] for text in texts} == {"+01:00", "+02:00"}

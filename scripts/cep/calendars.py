@@ -11,13 +11,22 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .durations import Duration
 from .model import Calendar
 
-_FIRST_YEAR = 2000  # offsets count from 1 January of this year; earlier moments count as that day
 _MOMENTS_KEPT = 200_000  # deadlines remembered per calendar
+
+
+class _Year(NamedTuple):
+    """One year of a calendar, day by day: open or not, open seconds, opening moment, ISO date and UTC offset."""
+
+    open: list[bool]
+    seconds: list[int]
+    openings: list[datetime]
+    stamps: list[tuple[str, str] | None]
 
 
 class BusinessCalendar:
@@ -30,11 +39,15 @@ class BusinessCalendar:
         self.day_seconds = calendar.business_day_seconds
         self._opens = calendar.opens or time(0)
         self._open_seconds = self._opens.hour * 3600 + self._opens.minute * 60
-        self._origin = date(_FIRST_YEAR, 1, 1)
-        self._last_year = _FIRST_YEAR - 1
+        # The day table covers whole years, grown either way on demand. Offsets count from 1 January of the
+        # first year asked for (earlier days get negative offsets), so they stay valid as the table grows.
+        self._anchor: int | None = None
+        self._years: dict[int, _Year] = {}
+        self._first_day = 0  # ordinal of day 0 of the table
+        self._bounds: list[int] = [0]  # offsets at the start of day i (and at the end of the last day)
         self._open_days: list[bool] = []
-        self._ends: list[int] = []  # _ends[i]: open seconds from the origin to the end of day i
-        self._openings: list[datetime] = []  # _openings[i]: day i at opening time, in the calendar's zone
+        self._openings: list[datetime] = []  # day i at opening time, in the calendar's zone
+        self._stamps: list[tuple[str, str] | None] = []  # day i's ISO date and UTC offset; None if it changes
         self._moments: dict[int, datetime] = {}  # deadlines repeat (clocks started while closed share one)
         self._texts: dict[int, str] = {}
 
@@ -54,37 +67,66 @@ class BusinessCalendar:
     def is_open_day(self, day: date) -> bool:
         return self.always_open or (day.weekday() in self.calendar.days and day not in self._holidays)
 
-    def _extend_to(self, year: int) -> None:
-        day = date(self._last_year + 1, 1, 1)
-        closed = {d for d, _ in self.holidays_in(range(day.year, year + 1))}  # one lookup per year, not per day
-        total = self._ends[-1] if self._ends else 0
-        while day.year <= year:
-            is_open = self.always_open or (day.weekday() in self.calendar.days and day not in closed)
-            total += self.day_seconds if is_open else 0
-            self._open_days.append(is_open)
-            self._ends.append(total)
-            self._openings.append(datetime.combine(day, self._opens, self.zone))
+    def _year(self, year: int) -> _Year:
+        closed = {d for d, _ in self.holidays_in([year])}
+        row = _Year([], [], [], [])
+        day = date(year, 1, 1)
+        while day.year == year:
+            is_open = day.weekday() in self.calendar.days and day not in closed
+            opening = datetime.combine(day, self._opens, self.zone)
+            utc = self.zone.utcoffset(datetime.combine(day, time.min))
+            same_all_day = utc == self.zone.utcoffset(datetime.combine(day, time.max))
+            row.open.append(is_open)
+            row.seconds.append(self.day_seconds if is_open else 0)
+            row.openings.append(opening)
+            row.stamps.append((day.isoformat(), opening.isoformat()[19:]) if same_all_day else None)
             day += timedelta(days=1)
-        self._last_year = year
+        return row
 
-    def _index(self, day: date) -> int:
-        self._extend_to(day.year + 1)
-        return (day - self._origin).days
+    def _cover(self, year: int) -> None:
+        """Rebuild the day table so that it includes `year` (rare: once per year a run meets)."""
+        if self._anchor is None:
+            self._anchor = year
+        known = self._years or {year: None}
+        for y in range(min(year, *known), max(year, *known) + 1):
+            if y not in self._years:
+                self._years[y] = self._year(y)
+        years = sorted(self._years)
+        total = -sum(sum(self._years[y].seconds) for y in years if y < self._anchor)
+        self._first_day = date(years[0], 1, 1).toordinal()
+        self._bounds, self._open_days, self._openings, self._stamps = [total], [], [], []
+        for y in years:
+            row = self._years[y]
+            for seconds in row.seconds:
+                total += seconds
+                self._bounds.append(total)
+            self._open_days += row.open
+            self._openings += row.openings
+            self._stamps += row.stamps
 
     def offset(self, moment: datetime) -> int:
-        """Open seconds from the origin to `moment` (an aware datetime)."""
+        """Open seconds from the calendar's origin to `moment` (an aware datetime)."""
         if self.always_open:
             return int(moment.timestamp())
         local = moment.astimezone(self.zone)
-        day = local.date()
-        i = (day - self._origin).days if day.year <= self._last_year else self._index(day)
-        if i <= 0:
-            return 0
-        before = self._ends[i - 1]
+        i = local.toordinal() - self._first_day
+        if not 0 <= i < len(self._open_days):
+            self._cover(local.year)
+            i = local.toordinal() - self._first_day
         if not self._open_days[i]:
-            return before
+            return self._bounds[i]
         into = local.hour * 3600 + local.minute * 60 + local.second - self._open_seconds
-        return before + min(max(into, 0), self.day_seconds)
+        return self._bounds[i] + min(max(into, 0), self.day_seconds)
+
+    def _locate(self, offset: int) -> tuple[int, int]:
+        """(day, open seconds into it) of the earliest moment whose offset is `offset`."""
+        assert self._years, "offsets come from offset(), which sets the origin"
+        while offset > self._bounds[-1]:
+            self._cover(max(self._years) + 1)
+        while offset <= self._bounds[0]:
+            self._cover(min(self._years) - 1)
+        i = bisect_left(self._bounds, offset) - 1
+        return i, offset - self._bounds[i]
 
     def moment(self, offset: int) -> datetime:
         """The earliest moment whose offset is `offset`: a deadline falls at closing time, not next opening."""
@@ -94,11 +136,8 @@ class BusinessCalendar:
         if self.always_open:
             found = datetime.fromtimestamp(offset, UTC).astimezone(self.zone)
         else:
-            while not self._ends or offset > self._ends[-1]:
-                self._extend_to(self._last_year + 1)
-            i = bisect_left(self._ends, offset)
-            before = self._ends[i - 1] if i else 0
-            found = self._openings[i] + timedelta(seconds=offset - before)
+            i, into = self._locate(offset)
+            found = self._openings[i] + timedelta(seconds=into)
         if len(self._moments) >= _MOMENTS_KEPT:
             self._moments.clear()
         self._moments[offset] = found
@@ -110,8 +149,16 @@ class BusinessCalendar:
         if known is None:
             if len(self._texts) >= _MOMENTS_KEPT:
                 self._texts.clear()
-            known = self._texts[offset] = self.moment(offset).isoformat()
+            known = self._texts[offset] = self._iso(offset)
         return known
+
+    def _iso(self, offset: int) -> str:
+        if not self.always_open:
+            i, into = self._locate(offset)
+            stamp, wall = self._stamps[i], self._open_seconds + into
+            if stamp and wall < 86_400:  # written from the day's parts: no datetime to build
+                return f"{stamp[0]}T{wall // 3600:02d}:{wall // 60 % 60:02d}:{wall % 60:02d}{stamp[1]}"
+        return self.moment(offset).isoformat()
 
     def next_opening(self, moment: datetime) -> datetime:
         """`moment` itself when the calendar is open then, else the next opening."""
