@@ -62,7 +62,7 @@ class _Path:
     calendar: BusinessCalendar
     first_response: int  # target seconds of open time
     resolution: int | None  # None when the category has no resolution goal
-    review: bool
+    review: BusinessCalendar | None  # the review clock's calendar, for the categories it reviews
     acknowledge: int | None  # None when the ticket does not move to a tier that must acknowledge
     window: FixWindow | None  # the bug-fix window the acknowledgement waits for, if any
     explanation: str  # everything but what depends on the ticket's times and fields
@@ -160,7 +160,7 @@ class Router:
             resolution=None
             if category in clocks["resolution"].except_categories
             else calendar.seconds(target.resolution),
-            review=category in clocks["review"].categories and self.review_calendar is not None,
+            review=self.review_calendar if category in clocks["review"].categories else None,
             acknowledge=calendar.seconds(target.acknowledge) if acknowledges else None,
             window=window if window and priority in window.priorities else None,
             explanation=explanation,
@@ -210,35 +210,34 @@ class Router:
         )
         calendar, created = p.calendar, ticket.created
         start = calendar.offset(created)
-        missing = (
-            self.missing_fields(p.template, ticket, p.priority) if p.template and ticket.fields is not None else ()
-        )
         due: dict[str, tuple[BusinessCalendar, int | None]] = {"first_response": (calendar, start + p.first_response)}
         if p.resolution is not None:
             due["resolution"] = (
                 calendar,
                 self._paused_deadline(calendar, start, p.resolution, ticket.waiting, at)
-                if self.resolution_pauses and ticket.waiting
+                if ticket.waiting and self.resolution_pauses
                 else start + p.resolution,
             )
-        if p.review and self.review_calendar:
-            review = self.review_calendar
-            due["review"] = (review, review.offset(created) + self.review_target)
-        explanation = p.explanation
-        entered = None
+        if p.review is not None:
+            review = p.review
+            due["review"] = (review, (start if review is calendar else review.offset(created)) + self.review_target)
+        missing = (
+            self.missing_fields(p.template, ticket, p.priority) if p.template and ticket.fields is not None else ()
+        )
         if missing:
             template = p.template.name if p.template else ""
-            explanation += f" Returned to {self.tier_names[ticket.tier]}: the {template} lacks {', '.join(missing)}."
-        elif p.acknowledge is not None:
-            entered = ticket.escalated or created
-            if p.window:
-                window = p.window
-                entered = fix_window_start(entered, window.weekday, window.opens, self.calendars[window.calendar])
-                explanation += (
-                    f" {p.priority} waits for the bug-fix window: Tier 3's clock starts {entered.isoformat()}."
-                )
-            begins = start if entered is created else calendar.offset(entered)
-            due["acknowledge"] = (calendar, begins + p.acknowledge)
+            returned = f" Returned to {self.tier_names[ticket.tier]}: the {template} lacks {', '.join(missing)}."
+            return _Schedule(p, missing, due, None, p.explanation + returned)
+        if p.acknowledge is None:
+            return _Schedule(p, missing, due, None, p.explanation)
+        explanation = p.explanation
+        entered = ticket.escalated or created
+        if p.window:
+            window = p.window
+            entered = fix_window_start(entered, window.weekday, window.opens, self.calendars[window.calendar])
+            explanation += f" {p.priority} waits for the bug-fix window: Tier 3's clock starts {entered.isoformat()}."
+        begins = start if entered is created else calendar.offset(entered)
+        due["acknowledge"] = (calendar, begins + p.acknowledge)
         return _Schedule(p, missing, due, entered, explanation)
 
     def route(self, ticket: Ticket, at: datetime | None = None) -> Decision:
