@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from project import ROOT
 
 TICKETS = [
     {
@@ -166,3 +173,77 @@ def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
         )
         line = router.line(ticket)
         assert line == json.dumps(decision_json(router.route(ticket)), ensure_ascii=False)
+
+
+def test_lines_that_are_not_utf8_are_reported(run_cli, tmp_path) -> None:
+    path = tmp_path / "tickets.jsonl"
+    path.write_bytes(STDIN.encode() + b'{"id": "caf\xe9"}\n')
+    result = run_cli("route", "--format", "jsonl", str(path))
+    assert result.code == 1
+    assert len(_lines(result.out)) == 3
+    assert result.err == f"{path}:4: error: not UTF-8 text: byte 0xe9 (column 12)\n"
+
+
+def _cep_route(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cep", "route", "--format", "jsonl", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_a_large_file_routed_in_parallel_gives_the_same_lines_and_problems(tmp_path) -> None:
+    from cep import route_jsonl
+
+    tickets = [dict(t, id=f"{t['id']}{n}") for n in range(4_000) for t in TICKETS]
+    lines = [json.dumps(t) for t in tickets]
+    bad = {2: "{oops", 6_001: '{"id": "X"}', len(lines) + 1: '{"id": "Y", "category": "bugg"}'}
+    for number, line in sorted(bad.items()):
+        lines.insert(number - 1, line)
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    assert path.stat().st_size > route_jsonl._SPLIT_FROM  # large enough to be split
+    with path.open("rb") as stream:
+        assert route_jsonl.worth_splitting(stream, 2)
+        assert not route_jsonl.worth_splitting(stream, 1)
+
+    alone, parallel = _cep_route("--jobs", "1", str(path)), _cep_route("--jobs", "3", str(path))
+    assert parallel.returncode == alone.returncode == 1
+    assert parallel.stdout == alone.stdout
+    assert [d["id"] for d in _lines(parallel.stdout)] == [t["id"] for t in tickets]
+    assert parallel.stderr == alone.stderr
+    assert [line.split(":")[1] for line in parallel.stderr.splitlines()] == [str(n) for n in sorted(bad)]
+
+    at = "2026-12-01T12:00:00+02:00"
+    assert (
+        _cep_route("--jobs", "2", "--at", at, str(path)).stdout
+        == _cep_route("--jobs", "1", "--at", at, str(path)).stdout
+    )
+
+
+def test_jobs_must_be_a_positive_number(run_cli, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run_cli("route", "--jobs", "0")
+    assert exit_.value.code == 2
+    assert "--jobs: expected a whole number of at least 1, not '0'" in capsys.readouterr().err
+
+
+def test_a_killed_worker_is_reported_not_waited_for(tmp_path) -> None:
+    import signal
+    import time
+
+    path = tmp_path / "many.jsonl"
+    path.write_text(STDIN * 50_000)  # 150,000 tickets: seconds of work, so the workers are still busy
+    routing = subprocess.Popen(
+        [sys.executable, "-m", "cep", "route", "--jobs", "2", "--format", "jsonl", str(path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    workers: list[str] = []
+    while not workers and routing.poll() is None:
+        time.sleep(0.01)
+        workers = subprocess.run(["pgrep", "-P", str(routing.pid)], capture_output=True, text=True).stdout.split()
+    os.kill(int(workers[0]), signal.SIGKILL)
+    _, err = routing.communicate(timeout=60)
+    assert routing.returncode == 1
+    assert err == "cep route: error: a worker process stopped before routing its piece; the output is incomplete\n"

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from common import BIN, ROOT, median_seconds
 
+from cep.loader import load_process
+from cep.route_jsonl import default_jobs
+
 COUNT = 100_000
 # Two floors: decode and re-encode every line (what cep route must at least do), and decode every line but write it
 # back unchanged (the cheaper reading of "read and write the same lines"; the issue's ~375,000/s matches it).
@@ -21,9 +24,6 @@ FLOOR_RAW = "import json, sys\nfor line in open(sys.argv[1]):\n    json.loads(li
 
 def generate(path: Path) -> None:
     """Tickets of every kind the default process knows, created at random minutes of a year."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from cep.loader import load_process
-
     process = load_process(ROOT / "process" / "escalation.yaml", ROOT / "process" / "schema" / "process.schema.json")
     categories, urgency, impact = (list(process.domains()[f]) for f in ("category", "urgency", "impact"))
     rng = random.Random(7)
@@ -52,9 +52,12 @@ if __name__ == "__main__":
         floor_script.write_text(FLOOR_RAW)
         raw = median_seconds([sys.executable, str(floor_script), str(tickets)], runs=5)
         routed = median_seconds([str(BIN / "cep"), "route", "--format", "jsonl", str(tickets)], runs=5)
+        alone = median_seconds([str(BIN / "cep"), "route", "--jobs", "1", "--format", "jsonl", str(tickets)], runs=5)
+    cores = default_jobs()
     print(
-        f"cep route: median {routed:.2f} s = {COUNT / routed:,.0f} tickets/s; "
+        f"cep route ({cores} cores): median {routed:.2f} s = {COUNT / routed:,.0f} tickets/s; "
         f"floor (read+write JSON lines) {floor:.2f} s = {COUNT / floor:,.0f} tickets/s; "
         f"throughput ratio {floor / routed:.2f} (goal >= 0.5)"
     )
     print(f"  floor (decode, write lines unchanged) {raw:.2f} s = {COUNT / raw:,.0f}/s; ratio {raw / routed:.2f}")
+    print(f"  one process (--jobs 1): {alone:.2f} s = {COUNT / alone:,.0f} tickets/s; ratio {floor / alone:.2f}")

@@ -60,8 +60,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_route(args: argparse.Namespace) -> int:
     from .route_command import run_route
+    from .route_jsonl import default_jobs
 
-    return run_route(load(args.process), args.input, args.at, args.format, sys.stdout, sys.stderr)
+    jobs = args.jobs or default_jobs()
+    return run_route(load(args.process), args.input, args.at, args.format, jobs, sys.stdout, sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -159,6 +161,12 @@ def _read(path: Path) -> bytes:
         raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cep", description="The customer escalation process, as code.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -178,6 +186,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=("table", "jsonl"),
         default=None,
         help="default: table on a terminal, jsonl otherwise",
+    )
+    route.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="processes that route a large INPUT file in parallel (jsonl); default: one per core",
     )
     route.set_defaults(run=cmd_route)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import gc
 import sys
 from typing import TextIO
 
 from .model import Process
 from .problems import Problem
-from .routing import Decision, Router, decision_json
+from .route_jsonl import worth_splitting, write_jsonl, write_jsonl_split
+from .routing import Decision, Router
 from .tickets import parse_moment, read_tickets
 
 _COLUMNS = ("id", "route", "priority", "trigger", "first response due", "resolution / review due", "missing")
@@ -34,7 +35,9 @@ def _table(rows: list[tuple[str, ...]]) -> str:
     return "\n".join([line(_COLUMNS), line(tuple("-" * w for w in widths)), *map(line, rows)]) + "\n"
 
 
-def run_route(process: Process, source: str, at_text: str | None, fmt: str | None, out: TextIO, err: TextIO) -> int:
+def run_route(
+    process: Process, source: str, at_text: str | None, fmt: str | None, jobs: int, out: TextIO, err: TextIO
+) -> int:
     from .cli import UsageError
 
     try:
@@ -44,24 +47,23 @@ def run_route(process: Process, source: str, at_text: str | None, fmt: str | Non
     fmt = fmt or ("table" if out.isatty() else "jsonl")
     name = "<stdin>" if source == "-" else source
     try:
-        stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+        stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     except OSError as error:
         raise UsageError(f"{source}: error: cannot read: {error.strerror}") from None
     router = Router(process)
-    failed = False
-    rows: list[tuple[str, ...]] = []
+    gc.freeze()  # the process and router live until exit: spare the collector walking them again and again
     with stream:
-        for item in read_tickets(stream, name, process):
-            if isinstance(item, Problem):
-                err.write(f"{item}\n")
-                failed = True
-                continue
-            if fmt == "table":
-                rows.append(_row(router.route(item, at)))
-            elif at is None:
-                out.write(router.line(item) + "\n")
-            else:
-                out.write(json.dumps(decision_json(router.route(item, at)), ensure_ascii=False) + "\n")
-    if fmt == "table":
-        out.write(_table(rows))
+        if fmt == "jsonl" and worth_splitting(stream, jobs):
+            failed = write_jsonl_split(router, stream.read(), name, at, jobs, out, err)
+        elif fmt == "jsonl":
+            failed = write_jsonl(router, stream, name, at, out, err)
+        else:
+            failed, rows = False, []
+            for item in read_tickets(stream, name, process):
+                if isinstance(item, Problem):
+                    err.write(f"{item}\n")
+                    failed = True
+                else:
+                    rows.append(_row(router.route(item, at)))
+            out.write(_table(rows))
     return 1 if failed else 0

@@ -50,6 +50,13 @@ def parse_moment(value: Any, name: str) -> datetime:
     return moment
 
 
+def _flag(raw: dict[str, Any], name: str) -> bool:
+    value = raw.get(name, False)
+    if value is not True and value is not False:
+        raise ValueError(f"'{name}' must be true or false")
+    return value
+
+
 class TicketParser:
     """Turns decoded JSON objects into Tickets, checking names against the process (built once, used per line)."""
 
@@ -57,6 +64,9 @@ class TicketParser:
         self.default_tier = process.default_route.tier
         self.known = {**process.domains(), "tier": tuple(t.id for t in process.tiers)}
         self.sets = {kind: frozenset(values) for kind, values in self.known.items()}
+        self.categories, self.urgencies, self.impacts, self.tiers = (
+            self.sets[kind] for kind in ("category", "urgency", "impact", "tier")
+        )
 
     def _unknown(self, values: dict[str, Any]) -> ValueError:
         kind, value = next((k, v) for k, v in values.items() if v not in self.sets[k])
@@ -80,21 +90,15 @@ class TicketParser:
         except KeyError as missing:
             raise ValueError(f"missing ticket field {missing}") from None
         tier = raw.get("tier", self.default_tier)
-        sets = self.sets
         if not (
-            category in sets["category"]
-            and urgency in sets["urgency"]
-            and impact in sets["impact"]
-            and tier in sets["tier"]
+            category in self.categories and urgency in self.urgencies and impact in self.impacts and tier in self.tiers
         ):
             raise self._unknown({"category": category, "urgency": urgency, "impact": impact, "tier": tier})
-        reproduced, code = raw.get("reproduced", False), raw.get("needs_code_change", False)
-        for name, flag in (("reproduced", reproduced), ("needs_code_change", code)):
-            if flag is not True and flag is not False:
-                raise ValueError(f"'{name}' must be true or false")
+        reproduced = _flag(raw, "reproduced")
         created_at = parse_moment(created, "created")
         if _BASIC.issuperset(raw):  # the common case at triage: nothing more to read
             return Ticket(ticket_id, category, urgency, impact, created_at, reproduced, tier)
+        code = _flag(raw, "needs_code_change")
         waits = raw.get("waiting") or ()
         if waits and (not isinstance(waits, list) or not all(isinstance(w, list) and len(w) == 2 for w in waits)):
             raise ValueError("'waiting' must be a list of [from, to] pairs (to may be null)")
@@ -126,11 +130,18 @@ class TicketParser:
         )
 
 
-def read_tickets(lines: Iterable[str], name: str, process: Process) -> Iterator[Ticket | Problem]:
-    """Tickets from JSON Lines; a bad line becomes a Problem at NAME:LINE and reading goes on."""
+def read_tickets(lines: Iterable[bytes], name: str, process: Process, first: int = 1) -> Iterator[Ticket | Problem]:
+    """Tickets from JSON Lines (UTF-8; the first line being line `first` of NAME); a bad line becomes a Problem
+    at NAME:LINE and reading goes on."""
     parser = TicketParser(process)
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    for number, raw in enumerate(lines, start=first):
+        try:
+            line = raw.decode()
+        except UnicodeDecodeError as error:
+            byte = raw[error.start : error.start + 1].hex()
+            yield Problem(Location(name, number), f"not UTF-8 text: byte 0x{byte} (column {error.start + 1})")
+            continue
+        if not line or line.isspace():
             continue
         try:
             yield parser.parse(json.loads(line))
