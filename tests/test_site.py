@@ -273,3 +273,29 @@ def test_a_page_with_a_bad_macro_call_fails_cleanly(tmp_path: Path, call: str, m
     assert done.returncode == 1
     assert message in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "site").exists()
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {str(f.relative_to(site)): f.read_bytes() for f in sorted(site.rglob("*")) if f.is_file()}
+
+
+def test_a_rebuild_from_the_template_cache_is_byte_identical(tmp_path: Path) -> None:
+    from cep.manual.plugin import TEMPLATE_CACHE
+
+    project = copy_project(tmp_path / "project")
+    first = build_manual(project, tmp_path / "first")
+    assert first.returncode == 0, first.stderr
+    cached = sorted((project / TEMPLATE_CACHE).iterdir())
+    assert len(cached) > 10  # mkdocs-material's templates and partials, compiled
+    again = build_manual(project, tmp_path / "again")
+    assert again.returncode == 0, again.stderr
+    assert sorted((project / TEMPLATE_CACHE).iterdir()) == cached
+    assert _files(tmp_path / "again") == _files(tmp_path / "first")
+
+
+def test_a_cache_that_cannot_be_written_does_not_stop_the_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / ".cache").write_text("a file where the cache directory would go")
+    done = build_manual(project, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
