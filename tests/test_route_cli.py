@@ -247,3 +247,16 @@ def test_a_killed_worker_is_reported_not_waited_for(tmp_path) -> None:
     _, err = routing.communicate(timeout=60)
     assert routing.returncode == 1
     assert err == "cep route: error: a worker process stopped before routing its piece; the output is incomplete\n"
+
+
+def test_output_is_utf8_whatever_the_locale(tmp_path) -> None:
+    path = tmp_path / "tickets.jsonl"
+    path.write_text(STDIN)
+    done = subprocess.run(
+        [sys.executable, "-m", "cep", "route", "--format", "jsonl", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "latin-1"},  # a terminal that cannot show "—"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "— Customer Support" in done.stdout.decode("utf-8")

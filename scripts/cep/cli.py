@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -256,6 +257,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
+    if isinstance(sys.stdout, io.TextIOWrapper):  # JSON, JSON Lines and Markdown are UTF-8, whatever the locale
+        sys.stdout.reconfigure(encoding="utf-8")
     try:
         return run(args)
     except UsageError as error:
