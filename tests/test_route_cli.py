@@ -177,7 +177,7 @@ def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
 
 def test_lines_that_are_not_utf8_are_reported(run_cli, tmp_path) -> None:
     path = tmp_path / "tickets.jsonl"
-    path.write_bytes(STDIN.encode() + b'{"id": "caf\xe9"}\n')
+    path.write_bytes(STDIN.encode("utf-8-sig") + b'{"id": "caf\xe9"}\n')  # a byte-order mark is not a problem
     result = run_cli("route", "--format", "jsonl", str(path))
     assert result.code == 1
     assert len(_lines(result.out)) == 3

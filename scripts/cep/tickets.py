@@ -141,6 +141,8 @@ def read_tickets(lines: Iterable[bytes], name: str, process: Process, first: int
             byte = raw[error.start : error.start + 1].hex()
             yield Problem(Location(name, number), f"not UTF-8 text: byte 0x{byte} (column {error.start + 1})")
             continue
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # the byte-order mark some Windows tools write
         if not line or line.isspace():
             continue
         try:
