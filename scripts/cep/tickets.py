@@ -63,13 +63,12 @@ class TicketParser:
     def __init__(self, process: Process) -> None:
         self.default_tier = process.default_route.tier
         self.known = {**process.domains(), "tier": tuple(t.id for t in process.tiers)}
-        self.sets = {kind: frozenset(values) for kind, values in self.known.items()}
         self.categories, self.urgencies, self.impacts, self.tiers = (
-            self.sets[kind] for kind in ("category", "urgency", "impact", "tier")
+            frozenset(self.known[kind]) for kind in ("category", "urgency", "impact", "tier")
         )
 
     def _unknown(self, values: dict[str, Any]) -> ValueError:
-        kind, value = next((k, v) for k, v in values.items() if v not in self.sets[k])
+        kind, value = next((k, v) for k, v in values.items() if v not in self.known[k])
         known = self.known[kind]
         hint = did_you_mean(value, known)
         return ValueError(
