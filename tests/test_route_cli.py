@@ -260,3 +260,14 @@ def test_output_is_utf8_whatever_the_locale(tmp_path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "— Customer Support" in done.stdout.decode("utf-8")
+
+
+def test_times_outside_the_years_cep_routes_are_reported(run_cli) -> None:
+    far = [dict(TICKETS[0], id=year, created=f"{year}-01-01T00:30:00+02:00") for year in ("0001", "9999", "2100")]
+    result = run_cli("route", "--format", "jsonl", stdin="".join(json.dumps(t) + "\n" for t in far))
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"<stdin>:{n}: error: 'created' is outside the years cep routes (1970–2100): '{year}-01-01T00:30:00+02:00'"
+        for n, year in ((1, "0001"), (2, "9999"))
+    ]
+    assert [d["id"] for d in _lines(result.out)] == ["2100"]

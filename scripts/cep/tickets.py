@@ -11,6 +11,8 @@ from .model import Process
 from .problems import Location, Problem
 from .schema import did_you_mean
 
+# The years a ticket's times may fall in: calendars lay out whole years of days between any two times they meet.
+YEARS = range(1970, 2101)
 _TIMES = ("created", "escalated", "responded", "acknowledged", "resolved")
 _REQUIRED = ("id", "category", "urgency", "impact", "created")
 _KNOWN = (*_REQUIRED, "reproduced", "tier", "needs_code_change", "waiting", "fields", *_TIMES[1:])
@@ -47,6 +49,8 @@ def parse_moment(value: Any, name: str) -> datetime:
         raise ValueError(f"'{name}' is not an ISO 8601 time: '{value}'") from None
     if moment.tzinfo is None:
         raise ValueError(f"'{name}' has no UTC offset: '{value}' (add one, like +02:00 or Z)")
+    if moment.year not in YEARS:
+        raise ValueError(f"'{name}' is outside the years cep routes ({YEARS[0]}–{YEARS[-1]}): '{value}'")
     return moment
 
 
