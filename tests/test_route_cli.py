@@ -271,3 +271,26 @@ def test_times_outside_the_years_cep_routes_are_reported(run_cli) -> None:
         for n, year in ((1, "0001"), (2, "9999"))
     ]
     assert [d["id"] for d in _lines(result.out)] == ["2100"]
+
+
+def test_hostile_lines_are_reported_not_raised(run_cli, tmp_path) -> None:
+    base = '"urgency": "low", "impact": "team", "created": "2026-11-30T09:00:00+02:00"'
+    lines = [
+        "[" * 100_000 + "]" * 100_000,
+        '{"id": ["A"], "category": "bug", ' + base + "}",
+        '{"id": 1e999, "category": "bug", ' + base + "}",
+        '{"id": "A", "category": ["bug"], ' + base + "}",
+        '{"id": 7, "category": "bug", ' + base + "}",
+    ]
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = run_cli("route", "--format", "jsonl", str(path))
+    assert result.code == 1
+    assert [line.split(": error: ")[1] for line in result.err.splitlines()] == [
+        "not a ticket: JSON nested too deeply",
+        "'id' must be text or a whole number",
+        "'id' must be text or a whole number",
+        "unknown category ['bug']; known: how-to, account, content, bug, outage, feature-request, feedback "
+        "(did you mean 'bug'?)",
+    ]
+    assert [d["id"] for d in _lines(result.out)] == ["7"]

@@ -89,13 +89,24 @@ class TicketParser:
             raise ValueError(f"unknown ticket field '{unknown}'" + (f" ({hint})" if hint else ""))
         try:
             category, urgency, impact, created = raw["category"], raw["urgency"], raw["impact"], raw["created"]
-            ticket_id = str(raw["id"])
+            ticket_id = raw["id"]
         except KeyError as missing:
             raise ValueError(f"missing ticket field {missing}") from None
+        if type(ticket_id) is not str:
+            if type(ticket_id) is not int:
+                raise ValueError("'id' must be text or a whole number")
+            ticket_id = str(ticket_id)
         tier = raw.get("tier", self.default_tier)
-        if not (
-            category in self.categories and urgency in self.urgencies and impact in self.impacts and tier in self.tiers
-        ):
+        try:
+            known = (
+                category in self.categories
+                and urgency in self.urgencies
+                and impact in self.impacts
+                and tier in self.tiers
+            )
+        except TypeError:  # a list or an object where a name belongs
+            known = False
+        if not known:
             raise self._unknown({"category": category, "urgency": urgency, "impact": impact, "tier": tier})
         reproduced = _flag(raw, "reproduced")
         created_at = parse_moment(created, "created")
@@ -152,5 +163,7 @@ def read_tickets(lines: Iterable[bytes], name: str, process: Process, first: int
             yield parser.parse(json.loads(line))
         except json.JSONDecodeError as error:
             yield Problem(Location(name, number), f"not valid JSON: {error.msg} (column {error.colno})")
+        except RecursionError:
+            yield Problem(Location(name, number), "not a ticket: JSON nested too deeply")
         except ValueError as error:
             yield Problem(Location(name, number), str(error))
