@@ -134,3 +134,13 @@ def test_deadline_texts_on_days_the_clocks_change(day: str) -> None:
     texts = [cal.text(offset) for offset in offsets]
     assert texts == [cal.moment(offset).isoformat() for offset in offsets]
     assert {text[19:] for text in texts} == {"+01:00", "+02:00"}
+
+
+@pytest.mark.parametrize("zone", ["Africa/Johannesburg", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe"])
+def test_around_the_clock_deadline_texts(zone: str) -> None:
+    # Berlin changes its clocks on 29 March 2026; Kolkata is +05:30; Lord Howe moves by half an hour.
+    every_day = (0, 1, 2, 3, 4, 5, 6)
+    cal = BusinessCalendar(Calendar("all", "All", zone, "", True, None, every_day, None, None, Location("t")))
+    start = cal.offset(datetime(2026, 3, 28, tzinfo=UTC))
+    offsets = range(start, start + 10 * 86_400, 7 * 60 + 1)
+    assert [cal.text(offset) for offset in offsets] == [cal.moment(offset).isoformat() for offset in offsets]

@@ -50,6 +50,7 @@ class BusinessCalendar:
         self._stamps: list[tuple[str, str] | None] = []  # day i's ISO date and UTC offset; None if it changes
         self._moments: dict[int, datetime] = {}  # deadlines repeat (clocks started while closed share one)
         self._texts: dict[int, str] = {}
+        self._hours: dict[int, tuple[str, str] | None] = {}  # an always-open calendar's hours, see _hour_stamp
 
     @cached_property
     def _holidays(self):  # a holidays.HolidayBase, filled year by year as days are asked for
@@ -153,12 +154,32 @@ class BusinessCalendar:
         return known
 
     def _iso(self, offset: int) -> str:
-        if not self.always_open:
+        # Written from parts remembered per day (or, around the clock, per hour): no datetime to build.
+        if self.always_open:
+            hour, into = divmod(offset, 3600)  # offsets are Unix times here
+            if hour not in self._hours:
+                if len(self._hours) >= _MOMENTS_KEPT:
+                    self._hours.clear()
+                self._hours[hour] = self._hour_stamp(hour)
+            stamp = self._hours[hour]
+            if stamp:
+                return f"{stamp[0]}{into // 60:02d}:{into % 60:02d}{stamp[1]}"
+        else:
             i, into = self._locate(offset)
-            stamp, wall = self._stamps[i], self._open_seconds + into
-            if stamp and wall < 86_400:  # written from the day's parts: no datetime to build
-                return f"{stamp[0]}T{wall // 3600:02d}:{wall // 60 % 60:02d}:{wall % 60:02d}{stamp[1]}"
+            day, wall = self._stamps[i], self._open_seconds + into
+            if day and wall < 86_400:
+                return f"{day[0]}T{wall // 3600:02d}:{wall // 60 % 60:02d}:{wall % 60:02d}{day[1]}"
         return self.moment(offset).isoformat()
+
+    def _hour_stamp(self, hour: int) -> tuple[str, str] | None:
+        """An hour's local ISO date and hour, and UTC offset; None where minutes differ from UTC's (an offset
+        like +05:30) or the offset changes within the hour."""
+        start, end = (datetime.fromtimestamp(hour * 3600 + s, self.zone) for s in (0, 3599))
+        shift = start.utcoffset()
+        if shift is None or shift != end.utcoffset() or shift.total_seconds() % 3600:
+            return None
+        iso = start.isoformat()  # YYYY-MM-DDTHH:00:00+HH:MM
+        return iso[:14], iso[19:]
 
     def next_opening(self, moment: datetime) -> datetime:
         """`moment` itself when the calendar is open then, else the next opening."""
