@@ -54,7 +54,7 @@ def run_route(
     gc.freeze()  # the process and router live until exit: spare the collector walking them again and again
     with stream:
         if fmt == "jsonl" and worth_splitting(stream, jobs):
-            failed = write_jsonl_split(router, stream.read(), name, at, jobs, out, err)
+            failed = write_jsonl_split(router, stream, name, at, jobs, out, err)
         elif fmt == "jsonl":
             failed = write_jsonl(router, stream, name, at, out, err)
         else:

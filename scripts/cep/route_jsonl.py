@@ -10,10 +10,13 @@ from __future__ import annotations
 import functools
 import io
 import json
+import mmap
 import os
 import signal
 import stat
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
 from datetime import datetime
 from typing import BinaryIO, TextIO
 
@@ -40,6 +43,10 @@ def write_jsonl(
 
 _SPLIT_FROM = 1 << 20  # bytes: below this, starting workers costs more than it saves
 _PIECES_PER_JOB = 8  # small enough pieces that the workers finish together and output starts early
+_PIECE_MOST = 4 << 20  # bytes: on a huge file, pieces this big...
+_AHEAD = 4  # ...and this many per worker in flight bound the memory used
+_Piece = tuple[int, bytes]  # the number of its first line, and its lines
+_Routed = tuple[bytes, str, bool]  # a piece's output, problems, and whether it had any
 _worker_router: Router | None = None  # a worker's router, inherited from the parent when the worker forks
 
 
@@ -60,14 +67,15 @@ def worth_splitting(stream: BinaryIO, jobs: int) -> bool:
     return stat.S_ISREG(status.st_mode) and status.st_size >= _SPLIT_FROM
 
 
-def _pieces(data: bytes, size: int) -> Iterator[tuple[int, bytes]]:
+def _pieces(data: bytes | mmap.mmap, size: int) -> Iterator[_Piece]:
     """`data` cut at line ends into pieces of about `size` bytes, each with its first line's number."""
     start, line = 0, 1
     while start < len(data):
         cut = data.find(b"\n", start + size)
         end = len(data) if cut < 0 else cut + 1
-        yield line, data[start:end]
-        line += data.count(b"\n", start, end)
+        piece = data[start:end]
+        yield line, piece
+        line += piece.count(b"\n")
         start = end
 
 
@@ -77,32 +85,47 @@ def _adopt(router: Router) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops a worker at once, without a traceback
 
 
-def _route_piece(piece: tuple[int, bytes], name: str, at: datetime | None) -> tuple[bytes, str, bool]:
+def _route_piece(piece: _Piece, name: str, at: datetime | None) -> _Routed:
     assert _worker_router is not None, "set by _adopt when the worker starts"
     out, err = io.StringIO(), io.StringIO()
     failed = write_jsonl(_worker_router, io.BytesIO(piece[1]), name, at, out, err, piece[0])
     return out.getvalue().encode(), err.getvalue(), failed  # bytes: half the copying of str
 
 
+def _in_order(workers: Executor, route: Callable[[_Piece], _Routed], pieces: Iterable[_Piece]) -> Iterator[_Routed]:
+    """`workers.map(route, pieces)` with at most a few pieces per worker in flight, so a huge file is not all
+    in memory at once (map would take every piece at the start)."""
+    ahead = getattr(workers, "_max_workers", 1) * _AHEAD
+    pending: deque[Future[_Routed]] = deque()
+    for piece in pieces:
+        pending.append(workers.submit(route, piece))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def write_jsonl_split(
-    router: Router, data: bytes, name: str, at: datetime | None, jobs: int, out: TextIO, err: TextIO
+    router: Router, stream: BinaryIO, name: str, at: datetime | None, jobs: int, out: TextIO, err: TextIO
 ) -> bool:
-    """`write_jsonl` by `jobs` forked workers, piece by piece; output and problems come out in input order."""
+    """`write_jsonl` of a regular file by `jobs` forked workers, piece by piece; output and problems come out in
+    input order."""
     import multiprocessing  # here: a small input should not pay for importing these
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     failed = False
-    size = max(len(data) // (jobs * _PIECES_PER_JOB), 1)
     route = functools.partial(_route_piece, name=name, at=at)
     fork = multiprocessing.get_context("fork")
     out.flush()
     workers = ProcessPoolExecutor(jobs, mp_context=fork, initializer=_adopt, initargs=(router,))
     try:
-        for piece_out, piece_err, piece_failed in workers.map(route, _pieces(data, size)):
-            out.buffer.write(piece_out)
-            err.write(piece_err)
-            failed |= piece_failed
+        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            size = min(max(len(data) // (jobs * _PIECES_PER_JOB), 1), _PIECE_MOST)
+            for piece_out, piece_err, piece_failed in _in_order(workers, route, _pieces(data, size)):
+                out.buffer.write(piece_out)
+                err.write(piece_err)
+                failed |= piece_failed
     except BrokenProcessPool:  # a worker was killed: say so rather than wait for it forever
         err.write("cep route: error: a worker process stopped before routing its piece; the output is incomplete\n")
         failed = True
