@@ -92,10 +92,11 @@ def _route_piece(piece: _Piece, name: str, at: datetime | None) -> _Routed:
     return out.getvalue().encode(), err.getvalue(), failed  # bytes: half the copying of str
 
 
-def _in_order(workers: Executor, route: Callable[[_Piece], _Routed], pieces: Iterable[_Piece]) -> Iterator[_Routed]:
-    """`workers.map(route, pieces)` with at most a few pieces per worker in flight, so a huge file is not all
-    in memory at once (map would take every piece at the start)."""
-    ahead = getattr(workers, "_max_workers", 1) * _AHEAD
+def _in_order(
+    workers: Executor, route: Callable[[_Piece], _Routed], pieces: Iterable[_Piece], ahead: int
+) -> Iterator[_Routed]:
+    """`workers.map(route, pieces)` with at most `ahead` pieces in flight, so a huge file is not all in memory
+    at once (map would take every piece at the start)."""
     pending: deque[Future[_Routed]] = deque()
     for piece in pieces:
         pending.append(workers.submit(route, piece))
@@ -122,7 +123,7 @@ def write_jsonl_split(
     try:
         with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
             size = min(max(len(data) // (jobs * _PIECES_PER_JOB), 1), _PIECE_MOST)
-            for piece_out, piece_err, piece_failed in _in_order(workers, route, _pieces(data, size)):
+            for piece_out, piece_err, piece_failed in _in_order(workers, route, _pieces(data, size), jobs * _AHEAD):
                 out.buffer.write(piece_out)
                 err.write(piece_err)
                 failed |= piece_failed
