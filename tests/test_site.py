@@ -19,7 +19,7 @@ import pytest
 from cep.model import Process
 from cep.routing import Router
 from cep.tickets import Ticket
-from project import PROCESS, ROOT, build_manual, copy_project
+from project import PROCESS, ROOT, build_manual, copy_project, git
 
 
 def page(site: Path, path: str) -> str:
@@ -287,6 +287,8 @@ def test_a_rebuild_from_the_template_cache_is_byte_identical(tmp_path: Path) -> 
     assert first.returncode == 0, first.stderr
     cached = sorted((project / TEMPLATE_CACHE).iterdir())
     assert len(cached) > 10  # mkdocs-material's templates and partials, compiled
+    git(project, "init", "-q")
+    assert git(project, "status", "--porcelain", "--ignored", ".cache") == "!! .cache/"  # ignored, not untracked
     again = build_manual(project, tmp_path / "again")
     assert again.returncode == 0, again.stderr
     assert sorted((project / TEMPLATE_CACHE).iterdir()) == cached

@@ -74,6 +74,9 @@ class ManualPlugin(BasePlugin[ManualConfig]):
             env = make_env()
             with contextlib.suppress(OSError):
                 cache.mkdir(parents=True, exist_ok=True)
+                ignore = cache.parent / ".gitignore"  # like pytest's and ruff's caches: never committed by mistake
+                if not ignore.exists():
+                    ignore.write_text("# made by cep build\n*\n", encoding="utf-8")
                 env.bytecode_cache = _TemplateCache(str(cache))
             return env
 
