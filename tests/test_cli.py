@@ -49,3 +49,22 @@ def test_python_dash_m_and_usage_errors() -> None:
     assert ok.returncode == 0, ok.stderr
     bad = subprocess.run([sys.executable, "-m", "cep", "nonsense"], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "invalid choice" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_output_that_cannot_be_written_is_a_usage_error_and_nothing_is_replaced(run_cli, tmp_path) -> None:
+    a_file, a_dir = tmp_path / "notes.txt", tmp_path / "folder"
+    a_file.write_text("keep me")
+    a_dir.mkdir()
+    blocked = tmp_path / "notes.txt" / "below-a-file"
+    cases = [
+        (("diagrams", "--out", str(a_file)), f"{a_file}: error: cannot write: it is a file, not a directory"),
+        (("build", "--site-dir", str(a_file)), f"{a_file}: error: cannot write: it is a file, not a directory"),
+        (("jira", "export", "-o", str(a_dir)), f"{a_dir}: error: cannot write: it is a directory"),
+        (("jira", "export", "-o", str(blocked)), f"{blocked}: error: cannot write: File exists ({a_file})"),
+    ]
+    for args, message in cases:
+        result = run_cli(*args)
+        assert (result.code, result.err) == (2, message + "\n"), args
+    assert a_file.read_text() == "keep me"
+    assert list(a_dir.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "notes.txt"]  # no temporary left behind

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .output import OutputError
 from .problems import InvalidProcess, Problem, render_json, render_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -261,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(encoding="utf-8")
     try:
         return run(args)
-    except UsageError as error:
+    except (UsageError, OutputError) as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
     except InvalidProcess as invalid:

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,35 +23,72 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
-    """Replace directory `target` with exactly `files`; readers never see a half-written directory."""
+class OutputError(Exception):
+    """A place output cannot be written to, said as `PATH: error: cannot write: why` (exit 2)."""
+
+    def __init__(self, target: Path, why: str | OSError) -> None:
+        if isinstance(why, OSError):  # name the folder in the way, if one is (a file where a folder must be)
+            where = Path(why.filename) if why.filename else None
+            why = (why.strerror or str(why)) + (f" ({where})" if where in target.parents else "")
+        super().__init__(f"{target}: error: cannot write: {why}")
+
+
+def replace_directory(target: Path, fill: Callable[[Path], bool]) -> bool:
+    """`fill` an empty directory beside `target`; if it returns True, that directory replaces `target` whole
+    (readers never see a half-written one), else `target` is left as it was. Returns what `fill` returned."""
     target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    if target.exists() and not target.is_dir():
+        raise OutputError(target, "it is a file, not a directory")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    except OSError as error:
+        raise OutputError(target, error) from None
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result is an ordinary directory
+    old = staging.with_name(staging.name + "-old")
     try:
-        for name, content in sorted(files.items()):
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_bytes(content)
-        old = staging.with_name(staging.name + "-old")
+        if not fill(staging):
+            return False
         if target.exists():
             target.rename(old)
         staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        return True
+    except OSError as error:
+        raise OutputError(target, error) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
+    """Replace directory `target` with exactly `files`."""
+
+    def fill(staging: Path) -> bool:
+        for name, content in sorted(files.items()):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_bytes(content)
+        return True
+
+    replace_directory(target, fill)
 
 
 def write_file(target: Path, content: bytes) -> None:
     """Replace file `target` atomically (write beside it, then rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    if target.is_dir():
+        raise OutputError(target, "it is a directory")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    except OSError as error:
+        raise OutputError(target, error) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(target, error) from None
         raise

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 
@@ -54,18 +52,8 @@ def _mkdocs_build(config_file: Path, site_dir: Path) -> bool:
 
 def build_site(config: Path, site_dir: Path) -> int:
     """Build the manual; on success replace `site_dir` whole, on failure leave it untouched. Exit code."""
-    root = config.resolve().parent
+    from .output import replace_directory
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    os.environ.setdefault("SOURCE_DATE_EPOCH", _last_change(root))
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".cep-site-", dir=site_dir.parent))
-    try:
-        if not _mkdocs_build(config.resolve(), staging / "site"):
-            return 1
-        if site_dir.exists():
-            site_dir.rename(staging / "old")
-        (staging / "site").rename(site_dir)
-        return 0
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _last_change(config.resolve().parent))
+    return 0 if replace_directory(site_dir, lambda staging: _mkdocs_build(config.resolve(), staging)) else 1
