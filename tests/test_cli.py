@@ -68,3 +68,17 @@ def test_output_that_cannot_be_written_is_a_usage_error_and_nothing_is_replaced(
     assert a_file.read_text() == "keep me"
     assert list(a_dir.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "notes.txt"]  # no temporary left behind
+
+
+def test_a_schema_that_is_not_json_or_not_a_schema_is_reported_where_it_is(run_cli, tmp_path) -> None:
+    not_json, not_schema = tmp_path / "a.json", tmp_path / "b.json"
+    not_json.write_text('{"type": "object",\n  oops}\n')
+    not_schema.write_text('{"type": 5}\n')
+    result = run_cli("validate", "--schema", str(not_json))
+    assert (result.code, result.err) == (
+        1,
+        f"{not_json}:2:3: error: the schema is not valid JSON: Expecting property name enclosed in double quotes\n",
+    )
+    result = run_cli("validate", "--schema", str(not_schema))
+    assert result.code == 1
+    assert result.err.startswith(f"{not_schema}: error: the schema is not a JSON Schema: 5 is not valid")

@@ -7,7 +7,7 @@ from pathlib import Path
 from .checks import check
 from .model import Process, build_process
 from .problems import InvalidProcess, Location, Problem
-from .schema import load_schema, validate_schema
+from .schema import SchemaFileError, check_schema, load_schema, validate_schema
 from .source import decode_document, read_document
 
 
@@ -22,8 +22,17 @@ def load_process(path: Path, schema_path: Path, *, display: str | None = None, c
         raise InvalidProcess(
             [Problem(Location(str(schema_path)), f"cannot read the schema: {error.strerror}")]
         ) from None
+    except SchemaFileError as error:
+        raise InvalidProcess([error.problem]) from None
     document = read_document(path, file) if content is None else decode_document(content, file)
-    problems = validate_schema(document, schema)
+    try:
+        problems = validate_schema(document, schema)
+    except Exception:  # a schema jsonschema cannot use: say what is wrong with it, if that is the reason
+        try:
+            check_schema(schema, schema_path)
+        except SchemaFileError as error:
+            raise InvalidProcess([error.problem]) from None
+        raise
     if problems:
         raise InvalidProcess(problems)
     process, problems = build_process(document)

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import SchemaError, ValidationError
 
-from .problems import Problem
+from .problems import Location, Problem
 from .source import Document
 
 _JSON_TYPES = {
@@ -35,8 +35,34 @@ _SCHEMA_TYPES = {
 
 
 def load_schema(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
+    """The JSON Schema in `path`; OSError if it cannot be read, ValueError (located) if it is not JSON."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return json.load(handle)
+    except json.JSONDecodeError as error:
+        raise SchemaFileError(Location(str(path), error.lineno, error.colno), f"not valid JSON: {error.msg}") from None
+    except UnicodeDecodeError:
+        raise SchemaFileError(Location(str(path)), "not UTF-8 text") from None
+
+
+class SchemaFileError(ValueError):
+    """A schema file that cannot be used, with where and why."""
+
+    def __init__(self, location: Location, why: str) -> None:
+        super().__init__(why)
+        self.problem = Problem(location, f"the schema is {why}")
+
+
+def check_schema(schema: Any, path: Path) -> None:
+    """Raise SchemaFileError if `schema` is not a JSON Schema. As slow as loading a process: the loader calls it
+    only when validating with the schema fails."""
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        where = "/".join(str(part) for part in error.absolute_path)
+        raise SchemaFileError(
+            Location(str(path)), f"not a JSON Schema: {error.message}" + (f" (at {where})" if where else "")
+        ) from None
 
 
 def did_you_mean(word: str, choices: Any) -> str:
