@@ -294,3 +294,27 @@ def test_hostile_lines_are_reported_not_raised(run_cli, tmp_path) -> None:
         "(did you mean 'bug'?)",
     ]
     assert [d["id"] for d in _lines(result.out)] == ["7"]
+
+
+def test_a_file_on_stdin_is_routed_from_where_it_is_read(tmp_path) -> None:
+    # `(head -1; cep route) < tickets.jsonl`: the lines before the shared position are not cep's to route.
+    path = tmp_path / "many.jsonl"
+    path.write_text(STDIN * 5_000)  # 15,000 tickets, over a megabyte: split on every core
+    skipped = len(STDIN.splitlines(keepends=True)[0])
+    outputs = []
+    for jobs in ("1", "2"):
+        with path.open("rb") as stdin:
+            os.lseek(stdin.fileno(), skipped, os.SEEK_SET)
+            done = subprocess.run(
+                [sys.executable, "-m", "cep", "route", "--format", "jsonl", "--jobs", jobs],
+                cwd=ROOT,
+                stdin=stdin,
+                capture_output=True,
+                text=True,
+            )
+            assert os.lseek(stdin.fileno(), 0, os.SEEK_CUR) == path.stat().st_size  # read to the end
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert [d["id"] for d in _lines(outputs[1])[:3]] == ["B", "C", "A"]
+    assert len(_lines(outputs[1])) == 15_000 - 1

@@ -64,12 +64,13 @@ def worth_splitting(stream: BinaryIO, jobs: int) -> bool:
         status = os.fstat(stream.fileno())
     except (OSError, ValueError, io.UnsupportedOperation):
         return False
-    return stat.S_ISREG(status.st_mode) and status.st_size >= _SPLIT_FROM
+    return stat.S_ISREG(status.st_mode) and status.st_size - stream.tell() >= _SPLIT_FROM
 
 
-def _pieces(data: bytes | mmap.mmap, size: int) -> Iterator[_Piece]:
-    """`data` cut at line ends into pieces of about `size` bytes, each with its first line's number."""
-    start, line = 0, 1
+def _pieces(data: bytes | mmap.mmap, size: int, start: int = 0) -> Iterator[_Piece]:
+    """`data` from `start` cut at line ends into pieces of about `size` bytes, each with its first line's
+    number (counted from `start`)."""
+    line = 1
     while start < len(data):
         cut = data.find(b"\n", start + size)
         end = len(data) if cut < 0 else cut + 1
@@ -121,12 +122,16 @@ def write_jsonl_split(
     out.flush()
     workers = ProcessPoolExecutor(jobs, mp_context=fork, initializer=_adopt, initargs=(router,))
     try:
+        start = stream.tell()  # where this file is read from: not always its start (`(head -1; cep route) < f`)
         with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            size = min(max(len(data) // (jobs * _PIECES_PER_JOB), 1), _PIECE_MOST)
-            for piece_out, piece_err, piece_failed in _in_order(workers, route, _pieces(data, size), jobs * _AHEAD):
+            size = min(max((len(data) - start) // (jobs * _PIECES_PER_JOB), 1), _PIECE_MOST)
+            for piece_out, piece_err, piece_failed in _in_order(
+                workers, route, _pieces(data, size, start), jobs * _AHEAD
+            ):
                 out.buffer.write(piece_out)
                 err.write(piece_err)
                 failed |= piece_failed
+        stream.seek(0, os.SEEK_END)  # read to the end, as routing line by line would leave it
     except BrokenProcessPool:  # a worker was killed: say so rather than wait for it forever
         err.write("cep route: error: a worker process stopped before routing its piece; the output is incomplete\n")
         failed = True
