@@ -257,3 +257,23 @@ def test_diff_in_a_repository_that_keeps_only_the_definition(tmp_path: Path) -> 
     done = cep(tmp_path, "diff", "main")
     assert done.returncode == 0, done.stderr
     assert "- priority 'P2' (High): first response 4 business hours → 2 business hours\n" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        (PROCESS.read_text(encoding="utf-8"), VERSION),
+        ("notes: [1, {process: {version: x}}]\nprocess: {id: p, meta: {version: y}, version: '2.0'}\n", "2.0"),
+        ("process:\n  ? [a, b]\n  : 1\n  version: v9\n", "v9"),
+        ("process:\n  id: p\n", None),
+        ("process: 5\n", None),
+        ("- process\n", None),
+        ("process: {version: [1]}\n", None),
+        ("{{ not yaml", None),
+        ("", None),
+    ],
+)
+def test_the_changelog_reads_each_commits_version_without_parsing_it_whole(text: str, version: str | None) -> None:
+    from cep.manual.changelog import _version
+
+    assert _version(text.encode("utf-8")) == version

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,10 +27,37 @@ class Release:
 
 
 def _version(content: bytes) -> str | None:
+    """`process.version` of a committed definition, read from the YAML events up to it: a long history is not
+    parsed whole, version after version."""
+    events = iter(yaml.parse(content, Loader=yaml.CSafeLoader))
     try:
-        return str(yaml.load(content, Loader=yaml.CSafeLoader)["process"]["version"])
-    except (yaml.YAMLError, KeyError, TypeError):
-        return None
+        while not isinstance(next(events), yaml.MappingStartEvent):  # to the document's top mapping
+            pass
+        in_process = _to_key(events, "process") and isinstance(next(events), yaml.MappingStartEvent)
+        if in_process and _to_key(events, "version"):
+            value = next(events)
+            return value.value if isinstance(value, yaml.ScalarEvent) else None
+    except (yaml.YAMLError, StopIteration):
+        pass
+    return None
+
+
+def _to_key(events: Iterator[yaml.Event], key: str) -> bool:
+    """Move `events`, inside a mapping, to just after its key `key`; False at the mapping's end."""
+    while not isinstance(event := next(events), yaml.MappingEndEvent):
+        if isinstance(event, yaml.ScalarEvent) and event.value == key:
+            return True
+        _skip(events, event)  # the key
+        _skip(events, next(events))  # its value
+    return False
+
+
+def _skip(events: Iterator[yaml.Event], first: yaml.Event) -> None:
+    """Move `events` past the node that starts with `first`."""
+    depth = int(isinstance(first, yaml.CollectionStartEvent))
+    while depth:
+        event = next(events)
+        depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
 
 
 def releases(process_file: Path, current: Process, working: bytes) -> list[Release]:
