@@ -35,7 +35,7 @@ _SCHEMA_TYPES = {
 
 
 def load_schema(path: Path) -> dict[str, Any]:
-    """The JSON Schema in `path`; OSError if it cannot be read, ValueError (located) if it is not JSON."""
+    """The JSON Schema in `path`; OSError if it cannot be read, SchemaFileError (located) if it is not JSON."""
     try:
         with path.open(encoding="utf-8") as handle:
             return json.load(handle)
