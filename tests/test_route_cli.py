@@ -281,6 +281,9 @@ def test_hostile_lines_are_reported_not_raised(run_cli, tmp_path) -> None:
         '{"id": 1e999, "category": "bug", ' + base + "}",
         '{"id": "A", "category": ["bug"], ' + base + "}",
         '{"id": 7, "category": "bug", ' + base + "}",
+        '{"id": "B", "category": "bug", "waiting": [["2026-12-01T10:00:00+02:00", "2026-12-01T09:00:00+02:00"]], '
+        + base
+        + "}",
     ]
     path = tmp_path / "hostile.jsonl"
     path.write_text("\n".join(lines) + "\n")
@@ -292,6 +295,7 @@ def test_hostile_lines_are_reported_not_raised(run_cli, tmp_path) -> None:
         "'id' must be text or a whole number",
         "unknown category ['bug']; known: how-to, account, content, bug, outage, feature-request, feedback "
         "(did you mean 'bug'?)",
+        "'waiting' ends before it starts: ['2026-12-01T10:00:00+02:00', '2026-12-01T09:00:00+02:00']",
     ]
     assert [d["id"] for d in _lines(result.out)] == ["7"]
 

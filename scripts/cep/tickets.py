@@ -126,6 +126,9 @@ class TicketParser:
             (parse_moment(start, "waiting"), parse_moment(end, "waiting") if end is not None else None)
             for start, end in waits
         )
+        backwards = next((n for n, (start, end) in enumerate(waiting) if end is not None and end < start), None)
+        if backwards is not None:
+            raise ValueError(f"'waiting' ends before it starts: {waits[backwards]}")
         return Ticket(
             ticket_id,
             category,
