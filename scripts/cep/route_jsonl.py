@@ -116,7 +116,7 @@ def write_jsonl_split(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    failed = False
+    failed = finished = False
     route = functools.partial(_route_piece, name=name, at=at)
     fork = multiprocessing.get_context("fork")
     out.flush()
@@ -132,9 +132,12 @@ def write_jsonl_split(
                 err.write(piece_err)
                 failed |= piece_failed
         stream.seek(0, os.SEEK_END)  # read to the end, as routing line by line would leave it
+        finished = True
     except BrokenProcessPool:  # a worker was killed: say so rather than wait for it forever
         err.write("cep route: error: a worker process stopped before routing its piece; the output is incomplete\n")
         failed = True
-    finally:  # on Ctrl-C too: drop the pieces not started
-        workers.shutdown(wait=False, cancel_futures=True)
+    finally:
+        # Done: wait for the idle workers to exit (not waiting races the interpreter's exit hook, which then
+        # prints an OSError). Stopped by Ctrl-C or a killed worker: drop the pieces not started and go.
+        workers.shutdown(wait=finished, cancel_futures=True)
     return failed
