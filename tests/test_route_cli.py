@@ -284,6 +284,8 @@ def test_hostile_lines_are_reported_not_raised(run_cli, tmp_path) -> None:
         '{"id": "B", "category": "bug", "waiting": [["2026-12-01T10:00:00+02:00", "2026-12-01T09:00:00+02:00"]], '
         + base
         + "}",
+        '{"id": "\\ud800", "category": "bug", ' + base + "}",
+        '{"id": 123456789012345678901234567890, "category": "bug", ' + base + "}",  # wider than 64 bits
     ]
     path = tmp_path / "hostile.jsonl"
     path.write_text("\n".join(lines) + "\n")
@@ -296,8 +298,9 @@ def test_hostile_lines_are_reported_not_raised(run_cli, tmp_path) -> None:
         "unknown category ['bug']; known: how-to, account, content, bug, outage, feature-request, feedback "
         "(did you mean 'bug'?)",
         "'waiting' ends before it starts: ['2026-12-01T10:00:00+02:00', '2026-12-01T09:00:00+02:00']",
+        "'id' is not text: it holds a lone UTF-16 surrogate",
     ]
-    assert [d["id"] for d in _lines(result.out)] == ["7"]
+    assert [d["id"] for d in _lines(result.out)] == ["7", "123456789012345678901234567890"]
 
 
 def test_a_file_on_stdin_is_routed_from_where_it_is_read(tmp_path) -> None:

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
+import orjson
+
 from .model import Process
 from .problems import Location, Problem
 from .schema import did_you_mean
@@ -96,6 +98,11 @@ class TicketParser:
             if type(ticket_id) is not int:
                 raise ValueError("'id' must be text or a whole number")
             ticket_id = str(ticket_id)
+        elif not ticket_id.isascii():
+            try:
+                ticket_id.encode()
+            except UnicodeEncodeError:  # JSON can spell one ("\\ud800"); no output can hold it
+                raise ValueError("'id' is not text: it holds a lone UTF-16 surrogate") from None
         tier = raw.get("tier", self.default_tier)
         try:
             known = (
@@ -147,26 +154,45 @@ class TicketParser:
         )
 
 
+_BLANK = object()
+
+
+def _standard_reading(raw: bytes, number: int) -> Any:
+    """A line orjson refused or misread, read by the standard library: its error messages, its leniency (NaN,
+    numbers of any size), the byte-order mark some Windows tools write; `_BLANK` for a blank line."""
+    try:
+        line = raw.decode()
+    except UnicodeDecodeError as error:
+        byte = raw[error.start : error.start + 1].hex()
+        raise ValueError(f"not UTF-8 text: byte 0x{byte} (column {error.start + 1})") from None
+    if number == 1:
+        line = line.removeprefix("\ufeff")
+    if not line or line.isspace():
+        return _BLANK
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON: {error.msg} (column {error.colno})") from None
+    except RecursionError:
+        raise ValueError("not a ticket: JSON nested too deeply") from None
+
+
 def read_tickets(lines: Iterable[bytes], name: str, process: Process, first: int = 1) -> Iterator[Ticket | Problem]:
     """Tickets from JSON Lines (UTF-8; the first line being line `first` of NAME); a bad line becomes a Problem
     at NAME:LINE and reading goes on."""
     parser = TicketParser(process)
     for number, raw in enumerate(lines, start=first):
         try:
-            line = raw.decode()
-        except UnicodeDecodeError as error:
-            byte = raw[error.start : error.start + 1].hex()
-            yield Problem(Location(name, number), f"not UTF-8 text: byte 0x{byte} (column {error.start + 1})")
-            continue
-        if number == 1:
-            line = line.removeprefix("\ufeff")  # the byte-order mark some Windows tools write
-        if not line or line.isspace():
-            continue
-        try:
-            yield parser.parse(json.loads(line))
-        except json.JSONDecodeError as error:
-            yield Problem(Location(name, number), f"not valid JSON: {error.msg} (column {error.colno})")
-        except RecursionError:
-            yield Problem(Location(name, number), "not a ticket: JSON nested too deeply")
+            try:
+                value = orjson.loads(raw)  # a quarter of json.loads' time: most of reading a ticket
+                # orjson reads a whole number wider than 64 bits as a float; the standard library keeps it whole
+                refused = type(value) is dict and type(value.get("id")) is float
+            except orjson.JSONDecodeError:
+                refused = True
+            if refused:
+                value = _standard_reading(raw, number)
+                if value is _BLANK:
+                    continue
+            yield parser.parse(value)
         except ValueError as error:
             yield Problem(Location(name, number), str(error))
