@@ -13,6 +13,14 @@ from cep.model import Process
 from project import PROCESS, ROOT, SCHEMA
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Every test run, and every command it starts, uses a cache of its own, not the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CEP_CACHE_DIR", str(tmp_path_factory.mktemp("cep-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def process() -> Process:
     return load_process(PROCESS, SCHEMA)

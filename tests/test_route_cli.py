@@ -172,7 +172,7 @@ def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
             }
         )
         line = router.line(ticket)
-        assert line == json.dumps(decision_json(router.route(ticket)), ensure_ascii=False)
+        assert line == json.dumps(decision_json(router.route(ticket)), ensure_ascii=False).encode() + b"\n"
 
 
 def test_lines_that_are_not_utf8_are_reported(run_cli, tmp_path) -> None:

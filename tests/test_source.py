@@ -46,11 +46,9 @@ def test_positions_are_one_based_for_values_and_keys() -> None:
 
 
 def test_byte_order_mark_is_accepted(tmp_path) -> None:
-    from cep.source import read_document
+    from cep.source import decode_document
 
-    path = tmp_path / "bom.yaml"
-    path.write_bytes(b"\xef\xbb\xbfa: 1\n")
-    assert read_document(path).data == {"a": 1}
+    assert decode_document(b"\xef\xbb\xbfa: 1\n", "bom.yaml").data == {"a": 1}
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,28 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from . import cache
 from .durations import Duration
 from .model import Calendar
 
 _MOMENTS_KEPT = 200_000  # deadlines remembered per calendar
+
+
+def public_holidays(country: str, year: int) -> dict[date, str]:
+    """A country's public holidays of one year, by date, as the `holidays` library names them; kept in the cache,
+    as importing the library takes longer than routing 5,000 tickets."""
+    key = (country.encode(), str(year).encode())
+    kept = cache.load("holidays", *key)
+    if kept is None:
+        import holidays
+
+        found = holidays.country_holidays(country, years=year)
+        kept = sorted((day.toordinal(), name) for day, name in found.items() if day.year == year)
+        cache.store("holidays", kept, *key)
+    return {date.fromordinal(day): name for day, name in kept}
 
 
 class _Year(NamedTuple):
@@ -26,7 +40,7 @@ class _Year(NamedTuple):
     open: list[bool]
     seconds: list[int]
     openings: list[datetime]
-    stamps: list[tuple[str, str] | None]
+    stamps: list[tuple[bytes, bytes] | None]
 
 
 class BusinessCalendar:
@@ -47,29 +61,28 @@ class BusinessCalendar:
         self._bounds: list[int] = [0]  # offsets at the start of day i (and at the end of the last day)
         self._open_days: list[bool] = []
         self._openings: list[datetime] = []  # day i at opening time, in the calendar's zone
-        self._stamps: list[tuple[str, str] | None] = []  # day i's ISO date and UTC offset; None if it changes
+        self._stamps: list[tuple[bytes, bytes] | None] = []  # day i's ISO date and UTC offset; None if it changes
         self._moments: dict[int, datetime] = {}  # deadlines repeat (clocks started while closed share one)
-        self._texts: dict[int, str] = {}
-        self._hours: dict[int, tuple[str, str] | None] = {}  # an always-open calendar's hours, see _hour_stamp
+        self._texts: dict[int, bytes] = {}
+        self._hours: dict[int, tuple[bytes, bytes] | None] = {}  # an always-open calendar's hours, see _hour_stamp
+        self._holiday_years: dict[int, dict[date, str]] = {}
 
-    @cached_property
-    def _holidays(self):  # a holidays.HolidayBase, filled year by year as days are asked for
-        import holidays
-
-        return holidays.country_holidays(self.calendar.holidays) if self.calendar.holidays else {}
+    def _holidays_of(self, year: int) -> dict[date, str]:
+        found = self._holiday_years.get(year)
+        if found is None:
+            country = self.calendar.holidays
+            found = self._holiday_years[year] = public_holidays(country, year) if country else {}
+        return found
 
     def holidays_in(self, years: Iterable[int]) -> list[tuple[date, str]]:
         """Public holidays of the given years, in date order, with their names."""
-        wanted = set(years)
-        for year in wanted:
-            self._holidays.get(date(year, 1, 1))  # makes the library compute that year
-        return sorted((day, name) for day, name in self._holidays.items() if day.year in wanted)
+        return sorted(holiday for year in set(years) for holiday in self._holidays_of(year).items())
 
     def is_open_day(self, day: date) -> bool:
-        return self.always_open or (day.weekday() in self.calendar.days and day not in self._holidays)
+        return self.always_open or (day.weekday() in self.calendar.days and day not in self._holidays_of(day.year))
 
     def _year(self, year: int) -> _Year:
-        closed = {d for d, _ in self.holidays_in([year])}
+        closed = self._holidays_of(year)
         row = _Year([], [], [], [])
         day = date(year, 1, 1)
         while day.year == year:
@@ -80,7 +93,8 @@ class BusinessCalendar:
             row.open.append(is_open)
             row.seconds.append(self.day_seconds if is_open else 0)
             row.openings.append(opening)
-            row.stamps.append((day.isoformat(), opening.isoformat()[19:]) if same_all_day else None)
+            stamp = (day.isoformat().encode(), opening.isoformat()[19:].encode())
+            row.stamps.append(stamp if same_all_day else None)
             day += timedelta(days=1)
         return row
 
@@ -144,8 +158,9 @@ class BusinessCalendar:
         self._moments[offset] = found
         return found
 
-    def text(self, offset: int) -> str:
-        """`moment(offset)` in ISO 8601, remembered: deadlines repeat across tickets."""
+    def iso(self, offset: int) -> bytes:
+        """`moment(offset)` in ISO 8601, as ASCII bytes to write into JSON Lines; remembered, as deadlines repeat
+        across tickets."""
         known = self._texts.get(offset)
         if known is None:
             if len(self._texts) >= _MOMENTS_KEPT:
@@ -153,7 +168,7 @@ class BusinessCalendar:
             known = self._texts[offset] = self._iso(offset)
         return known
 
-    def _iso(self, offset: int) -> str:
+    def _iso(self, offset: int) -> bytes:
         # Written from parts remembered per day (or, around the clock, per hour): no datetime to build.
         if self.always_open:
             hour, into = divmod(offset, 3600)  # offsets are Unix times here
@@ -163,22 +178,22 @@ class BusinessCalendar:
                 self._hours[hour] = self._hour_stamp(hour)
             stamp = self._hours[hour]
             if stamp:
-                return f"{stamp[0]}{into // 60:02d}:{into % 60:02d}{stamp[1]}"
+                return b"%s%02d:%02d%s" % (stamp[0], into // 60, into % 60, stamp[1])
         else:
             i, into = self._locate(offset)
             day, wall = self._stamps[i], self._open_seconds + into
             if day and wall < 86_400:
-                return f"{day[0]}T{wall // 3600:02d}:{wall // 60 % 60:02d}:{wall % 60:02d}{day[1]}"
-        return self.moment(offset).isoformat()
+                return b"%sT%02d:%02d:%02d%s" % (day[0], wall // 3600, wall // 60 % 60, wall % 60, day[1])
+        return self.moment(offset).isoformat().encode()
 
-    def _hour_stamp(self, hour: int) -> tuple[str, str] | None:
+    def _hour_stamp(self, hour: int) -> tuple[bytes, bytes] | None:
         """An hour's local ISO date and hour, and UTC offset; None where minutes differ from UTC's (an offset
         like +05:30) or the offset changes within the hour."""
         start, end = (datetime.fromtimestamp(hour * 3600 + s, self.zone) for s in (0, 3599))
         shift = start.utcoffset()
         if shift is None or shift != end.utcoffset() or shift.total_seconds() % 3600:
             return None
-        iso = start.isoformat()  # YYYY-MM-DDTHH:00:00+HH:MM
+        iso = start.isoformat().encode()  # YYYY-MM-DDTHH:00:00+HH:MM
         return iso[:14], iso[19:]
 
     def next_opening(self, moment: datetime) -> datetime:

@@ -6,11 +6,10 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
+from .document import JsonPath
 from .durations import Duration
 from .model import Condition, Process
-from .problems import Problem
-from .schema import did_you_mean
-from .source import JsonPath
+from .problems import Problem, did_you_mean
 
 _LISTS = (
     "roles",

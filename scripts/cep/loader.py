@@ -1,14 +1,22 @@
-"""The one path from a file to a Process: read → schema → model → checks. Raises InvalidProcess once."""
+"""The one path from a file to a Process: read → schema → model → checks. Raises InvalidProcess once.
+
+A definition found valid is kept in the cache (`cep.cache`) as the plain data it was read into, so the next
+command builds its model from that without parsing YAML, validating or checking again (and without importing
+the libraries that do). The entry is named by the definition's and the schema's bytes and by the code that
+validated them, so only the very same definition, judged by the very same rules, is taken from it.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from .checks import check
+from . import cache
+from .document import Document, JsonPath, read_definition
 from .model import Process, build_process
 from .problems import InvalidProcess, Location, Problem
-from .schema import SchemaFileError, check_schema, load_schema, validate_schema
-from .source import decode_document, read_document
+
+_Positions = list[tuple[JsonPath, int, int]]
 
 
 def load_process(path: Path, schema_path: Path, *, display: str | None = None, content: bytes | None = None) -> Process:
@@ -17,14 +25,38 @@ def load_process(path: Path, schema_path: Path, *, display: str | None = None, c
     `content`, when given, is the file's text as read elsewhere (from a git revision): `path` is not read then."""
     file = display or str(path)
     try:
-        schema = load_schema(schema_path)
+        schema = schema_path.read_bytes()
     except OSError as error:
         raise InvalidProcess(
             [Problem(Location(str(schema_path)), f"cannot read the schema: {error.strerror}")]
         ) from None
+    raw = read_definition(path, file) if content is None else content
+    known = cache.load("process", raw, schema)
+    if known is not None:
+        return build_process(_document(file, *known))[0]
+    document = _validated(raw, file, schema, schema_path)
+    process, problems = build_process(document)
+    if not problems:
+        from .checks import check
+
+        problems = check(process)
+    if problems:
+        raise InvalidProcess(problems)
+    cache.store("process", _plain(document), raw, schema)
+    return process
+
+
+def _validated(raw: bytes, file: str, schema_bytes: bytes, schema_path: Path) -> Document:
+    """The definition parsed and checked against the schema (imported here: a cached definition needs neither
+    the YAML parser nor the validator)."""
+    from .schema import SchemaFileError, check_schema, parse_schema, validate_schema
+    from .source import decode_document
+
+    try:
+        schema = parse_schema(schema_bytes, schema_path)
     except SchemaFileError as error:
         raise InvalidProcess([error.problem]) from None
-    document = read_document(path, file) if content is None else decode_document(content, file)
+    document = decode_document(raw, file)
     try:
         problems = validate_schema(document, schema)
     except Exception:  # a schema jsonschema cannot use: say what is wrong with it, if that is the reason
@@ -35,8 +67,22 @@ def load_process(path: Path, schema_path: Path, *, display: str | None = None, c
         raise
     if problems:
         raise InvalidProcess(problems)
-    process, problems = build_process(document)
-    problems = problems or check(process)
-    if problems:
-        raise InvalidProcess(problems)
-    return process
+    return document
+
+
+def _plain(document: Document) -> tuple[Any, _Positions, _Positions]:
+    """A valid document as the cache keeps it: its data and positions, without the file's name."""
+    return (
+        document.data,
+        [(path, at.line, at.col) for path, at in document.positions.items()],
+        [(path, at.line, at.col) for path, at in document.key_positions.items()],
+    )
+
+
+def _document(file: str, data: Any, positions: _Positions, key_positions: _Positions) -> Document:
+    return Document(
+        file,
+        data,
+        {path: Location(file, line, col) for path, line, col in positions},
+        {path: Location(file, line, col) for path, line, col in key_positions},
+    )

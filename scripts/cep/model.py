@@ -8,10 +8,9 @@ from datetime import time
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from .document import Document, JsonPath
 from .durations import Duration, parse_duration
-from .problems import Location, Problem
-from .schema import did_you_mean
-from .source import Document, JsonPath
+from .problems import Location, Problem, did_you_mean
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 CONDITION_FIELDS = ("category", "urgency", "impact", "reproduced", "priority")

@@ -56,7 +56,8 @@ def run_route(
         if fmt == "jsonl" and worth_splitting(stream, jobs):
             failed = write_jsonl_split(router, stream, name, at, jobs, out, err)
         elif fmt == "jsonl":
-            failed = write_jsonl(router, stream, name, at, out, err)
+            out.flush()
+            failed = write_jsonl(router, stream, name, at, out.buffer, err)
         else:
             failed, rows = False, []
             for item in read_tickets(stream, name, process):

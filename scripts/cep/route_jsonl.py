@@ -26,18 +26,18 @@ from .tickets import read_tickets
 
 
 def write_jsonl(
-    router: Router, lines: Iterable[bytes], name: str, at: datetime | None, out: TextIO, err: TextIO, first: int = 1
+    router: Router, lines: Iterable[bytes], name: str, at: datetime | None, out: BinaryIO, err: TextIO, first: int = 1
 ) -> bool:
-    """Route JSON Lines (the first being line `first` of NAME) to `out`, problems to `err`; True if any."""
+    """Route JSON Lines (the first being line `first` of NAME) to `out` (UTF-8), problems to `err`; True if any."""
     failed = False
     for item in read_tickets(lines, name, router.process, first):
         if isinstance(item, Problem):
             err.write(f"{item}\n")
             failed = True
         elif at is None:
-            out.write(router.line(item) + "\n")
+            out.write(router.line(item))
         else:
-            out.write(json.dumps(decision_json(router.route(item, at)), ensure_ascii=False) + "\n")
+            out.write(json.dumps(decision_json(router.route(item, at)), ensure_ascii=False).encode() + b"\n")
     return failed
 
 
@@ -88,9 +88,9 @@ def _adopt(router: Router) -> None:
 
 def _route_piece(piece: _Piece, name: str, at: datetime | None) -> _Routed:
     assert _worker_router is not None, "set by _adopt when the worker starts"
-    out, err = io.StringIO(), io.StringIO()
+    out, err = io.BytesIO(), io.StringIO()
     failed = write_jsonl(_worker_router, io.BytesIO(piece[1]), name, at, out, err, piece[0])
-    return out.getvalue().encode(), err.getvalue(), failed  # bytes: half the copying of str
+    return out.getvalue(), err.getvalue(), failed
 
 
 def _in_order(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,8 +10,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
-from .problems import Location, Problem
-from .source import Document
+from .document import Document
+from .problems import Location, Problem, did_you_mean
 
 _JSON_TYPES = {
     dict: "a mapping",
@@ -34,11 +33,10 @@ _SCHEMA_TYPES = {
 }
 
 
-def load_schema(path: Path) -> dict[str, Any]:
-    """The JSON Schema in `path`; OSError if it cannot be read, SchemaFileError (located) if it is not JSON."""
+def parse_schema(raw: bytes, path: Path) -> dict[str, Any]:
+    """The JSON Schema in `raw`, read from `path`; SchemaFileError (located) if it is not JSON."""
     try:
-        with path.open(encoding="utf-8") as handle:
-            return json.load(handle)
+        return json.loads(raw)
     except json.JSONDecodeError as error:
         raise SchemaFileError(Location(str(path), error.lineno, error.colno), f"not valid JSON: {error.msg}") from None
     except UnicodeDecodeError:
@@ -63,11 +61,6 @@ def check_schema(schema: Any, path: Path) -> None:
         raise SchemaFileError(
             Location(str(path)), f"not a JSON Schema: {error.message}" + (f" (at {where})" if where else "")
         ) from None
-
-
-def did_you_mean(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def _describe(path: tuple[str | int, ...]) -> str:

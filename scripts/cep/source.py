@@ -7,20 +7,15 @@ plain data, alias bombs, oversized or non-UTF-8 input are refused with a located
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
 
+from .document import MAX_BYTES, Document, JsonPath
 from .problems import InvalidProcess, Location, Problem
 
-MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 50_000
 MAX_DEPTH = 64
-
-JsonPath = tuple[str | int, ...]
 
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -59,26 +54,6 @@ _SCALARS: dict[str, Any] = {
         .replace(".NAN", "nan")
     ),
 }
-
-
-@dataclass(frozen=True)
-class Document:
-    """Plain JSON-compatible data plus where each value (and each mapping key) starts."""
-
-    file: str
-    data: Any
-    positions: Mapping[JsonPath, Location]
-    key_positions: Mapping[JsonPath, Location]
-
-    def locate(self, path: JsonPath, *, key: bool = False) -> Location:
-        """Where `path` starts, or its nearest known ancestor."""
-        if key and path in self.key_positions:
-            return self.key_positions[path]
-        for end in range(len(path), -1, -1):
-            found = self.positions.get(tuple(path[:end]))
-            if found:
-                return found
-        return Location(self.file, 1, 1)
 
 
 def _offset_location(file: str, text: str | bytes, offset: int) -> Location:
@@ -209,15 +184,6 @@ def parse_text(text: str, file: str) -> Document:
     if walker.problems:
         raise InvalidProcess(walker.problems)
     return Document(file, data, walker.positions, walker.key_positions)
-
-
-def read_document(path: Path, file: str | None = None) -> Document:
-    """Read and parse a YAML file, refusing oversized and non-UTF-8 input before parsing."""
-    file = file or str(path)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InvalidProcess([Problem(Location(file), f"the file is {size} bytes; the limit is {MAX_BYTES} bytes")])
-    return decode_document(path.read_bytes(), file)
 
 
 def decode_document(raw: bytes, file: str) -> Document:

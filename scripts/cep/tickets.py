@@ -10,8 +10,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from .model import Process
-from .problems import Location, Problem
-from .schema import did_you_mean
+from .problems import Location, Problem, did_you_mean
 
 # The years a ticket's times may fall in: calendars lay out whole years of days between any two times they meet.
 YEARS = range(1970, 2101)
