@@ -7,9 +7,10 @@ Offsets of whole days are precomputed year by year (holidays from the `holidays`
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate, chain
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,8 @@ from .durations import Duration
 from .model import Calendar
 
 _MOMENTS_KEPT = 200_000  # deadlines remembered per calendar
+_CLOCK = [b"%02d:%02d" % divmod(minute, 60) for minute in range(24 * 60)]  # the parts of a time of day, written
+_SECONDS = [b":%02d" % second for second in range(60)]
 
 
 def public_holidays(country: str, year: int) -> dict[date, str]:
@@ -35,10 +38,12 @@ def public_holidays(country: str, year: int) -> dict[date, str]:
 
 
 class _Year(NamedTuple):
-    """One year of a calendar, day by day: open or not, open seconds, opening moment, ISO date and UTC offset."""
+    """One year of a calendar, day by day: open or not, open seconds, the Unix time of its start, its opening
+    moment, and its ISO date and UTC offset (None if the clocks change that day)."""
 
     open: list[bool]
     seconds: list[int]
+    midnights: list[int]
     openings: list[datetime]
     stamps: list[tuple[bytes, bytes] | None]
 
@@ -57,14 +62,14 @@ class BusinessCalendar:
         # first year asked for (earlier days get negative offsets), so they stay valid as the table grows.
         self._anchor: int | None = None
         self._years: dict[int, _Year] = {}
-        self._first_day = 0  # ordinal of day 0 of the table
         self._bounds: list[int] = [0]  # offsets at the start of day i (and at the end of the last day)
+        self._first_day = 0  # ordinal of day 0 of the table
+        self._midnights: list[int] = []  # Unix times of day i's start (and of the end of the last day)
         self._open_days: list[bool] = []
         self._openings: list[datetime] = []  # day i at opening time, in the calendar's zone
         self._stamps: list[tuple[bytes, bytes] | None] = []  # day i's ISO date and UTC offset; None if it changes
         self._moments: dict[int, datetime] = {}  # deadlines repeat (clocks started while closed share one)
         self._texts: dict[int, bytes] = {}
-        self._hours: dict[int, tuple[bytes, bytes] | None] = {}  # an always-open calendar's hours, see _hour_stamp
         self._holiday_years: dict[int, dict[date, str]] = {}
 
     def _holidays_of(self, year: int) -> dict[date, str]:
@@ -82,18 +87,19 @@ class BusinessCalendar:
         return self.always_open or (day.weekday() in self.calendar.days and day not in self._holidays_of(day.year))
 
     def _year(self, year: int) -> _Year:
-        closed = self._holidays_of(year)
-        row = _Year([], [], [], [])
+        closed = {} if self.always_open else self._holidays_of(year)
+        row = _Year([], [], [], [], [])
         day = date(year, 1, 1)
         while day.year == year:
-            is_open = day.weekday() in self.calendar.days and day not in closed
+            is_open = self.always_open or (day.weekday() in self.calendar.days and day not in closed)
             opening = datetime.combine(day, self._opens, self.zone)
             utc = self.zone.utcoffset(datetime.combine(day, time.min))
             same_all_day = utc == self.zone.utcoffset(datetime.combine(day, time.max))
             row.open.append(is_open)
             row.seconds.append(self.day_seconds if is_open else 0)
+            row.midnights.append(int(datetime.combine(day, time.min, self.zone).timestamp()))
             row.openings.append(opening)
-            stamp = (day.isoformat().encode(), opening.isoformat()[19:].encode())
+            stamp = (day.isoformat().encode() + b"T", opening.isoformat()[19:].encode())
             row.stamps.append(stamp if same_all_day else None)
             day += timedelta(days=1)
         return row
@@ -106,18 +112,22 @@ class BusinessCalendar:
         for y in range(min(year, *known), max(year, *known) + 1):
             if y not in self._years:
                 self._years[y] = self._year(y)
-        years = sorted(self._years)
-        total = -sum(sum(self._years[y].seconds) for y in years if y < self._anchor)
-        self._first_day = date(years[0], 1, 1).toordinal()
-        self._bounds, self._open_days, self._openings, self._stamps = [total], [], [], []
-        for y in years:
-            row = self._years[y]
-            for seconds in row.seconds:
-                total += seconds
-                self._bounds.append(total)
-            self._open_days += row.open
-            self._openings += row.openings
-            self._stamps += row.stamps
+        rows = [self._years[y] for y in sorted(self._years)]
+        joined = lambda column: list(chain.from_iterable(getattr(row, column) for row in rows))  # noqa: E731
+        before = sum(sum(self._years[y].seconds) for y in self._years if y < self._anchor)
+        self._bounds = list(accumulate(joined("seconds"), initial=-before))
+        end = datetime.combine(date(max(self._years) + 1, 1, 1), time.min, self.zone)
+        self._midnights = [*joined("midnights"), int(end.timestamp())]
+        self._first_day = date(min(self._years), 1, 1).toordinal()
+        self._open_days, self._openings, self._stamps = (joined(column) for column in ("open", "openings", "stamps"))
+
+    def _day_of(self, unix_time: int) -> int:
+        """The day of the table that holds `unix_time`, growing the table to hold it."""
+        i = bisect_right(self._midnights, unix_time) - 1
+        if not 0 <= i < len(self._open_days):
+            self._cover(datetime.fromtimestamp(unix_time, self.zone).year)
+            i = bisect_right(self._midnights, unix_time) - 1
+        return i
 
     def offset(self, moment: datetime) -> int:
         """Open seconds from the calendar's origin to `moment` (an aware datetime)."""
@@ -169,32 +179,18 @@ class BusinessCalendar:
         return known
 
     def _iso(self, offset: int) -> bytes:
-        # Written from parts remembered per day (or, around the clock, per hour): no datetime to build.
+        # Written from the day's date and UTC offset and the time of day: no datetime to build.
         if self.always_open:
-            hour, into = divmod(offset, 3600)  # offsets are Unix times here
-            if hour not in self._hours:
-                if len(self._hours) >= _MOMENTS_KEPT:
-                    self._hours.clear()
-                self._hours[hour] = self._hour_stamp(hour)
-            stamp = self._hours[hour]
-            if stamp:
-                return b"%s%02d:%02d%s" % (stamp[0], into // 60, into % 60, stamp[1])
+            i = self._day_of(offset)  # offsets are Unix times here
+            wall = offset - self._midnights[i]
         else:
             i, into = self._locate(offset)
-            day, wall = self._stamps[i], self._open_seconds + into
-            if day and wall < 86_400:
-                return b"%sT%02d:%02d:%02d%s" % (day[0], wall // 3600, wall // 60 % 60, wall % 60, day[1])
+            wall = self._open_seconds + into
+        day = self._stamps[i]
+        if day and wall < 86_400:
+            minute, second = divmod(wall, 60)
+            return b"".join((day[0], _CLOCK[minute], _SECONDS[second], day[1]))
         return self.moment(offset).isoformat().encode()
-
-    def _hour_stamp(self, hour: int) -> tuple[bytes, bytes] | None:
-        """An hour's local ISO date and hour, and UTC offset; None where minutes differ from UTC's (an offset
-        like +05:30) or the offset changes within the hour."""
-        start, end = (datetime.fromtimestamp(hour * 3600 + s, self.zone) for s in (0, 3599))
-        shift = start.utcoffset()
-        if shift is None or shift != end.utcoffset() or shift.total_seconds() % 3600:
-            return None
-        iso = start.isoformat().encode()  # YYYY-MM-DDTHH:00:00+HH:MM
-        return iso[:14], iso[19:]
 
     def next_opening(self, moment: datetime) -> datetime:
         """`moment` itself when the calendar is open then, else the next opening."""
