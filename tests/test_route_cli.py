@@ -175,6 +175,44 @@ def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
         assert line == json.dumps(decision_json(router.route(ticket)), ensure_ascii=False).encode() + b"\n"
 
 
+def test_lines_read_in_one_step_give_what_reading_field_by_field_gives(process) -> None:
+    # Lines with only the triage fields take msgspec's typed path; every answer, ticket or message, must be the
+    # one the general path (JSON, then TicketParser.parse) gives.
+    import itertools
+
+    from cep.tickets import TicketParser, read_tickets
+
+    parser = TicketParser(process)
+    variants = {
+        "id": ["A-1", 7, 2**70, True, 1.5, None, "é"],
+        "category": ["bug", "bugg", ["bug"], None],
+        "created": [
+            "2026-12-16T10:00:00+02:00",
+            "2026-12-16T10:00:00Z",
+            "2026-12-16T10:00:00.123456+02:00",
+            "2026-12-16 10:00:00+02:00",
+            "2026-12-16T10:00:00",
+            "2016-12-31T23:59:60+00:00",
+            "0001-01-01T00:00:00+00:00",
+            "yesterday",
+            5,
+        ],
+        "reproduced": [True, False, None, 1, "absent"],
+        "tier": ["tier-2-pm", "tier-9", None, "absent"],
+    }
+    for values in itertools.product(*variants.values()):
+        ticket = {name: value for name, value in zip(variants, values, strict=True) if value != "absent"}
+        line = json.dumps({**ticket, "urgency": "high", "impact": "team"}).encode()
+        try:
+            expected: object = parser.parse(json.loads(line))
+        except ValueError as error:
+            expected = str(error)
+        found = next(read_tickets([line], "t", process))
+        assert (found if isinstance(found, tuple) else found.message) == expected, line
+    duplicate = b'{"id": "A", "category": "bug", "category": "outage", "urgency": "low", "impact": "team", '
+    assert next(read_tickets([duplicate + b'"created": "2026-12-16T10:00:00Z"}'], "t", process)).category == "outage"
+
+
 def test_lines_that_are_not_utf8_are_reported(run_cli, tmp_path) -> None:
     path = tmp_path / "tickets.jsonl"
     path.write_bytes(STDIN.encode("utf-8-sig") + b'{"id": "caf\xe9"}\n')  # a byte-order mark is not a problem
