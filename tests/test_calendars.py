@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -144,3 +144,22 @@ def test_around_the_clock_deadline_texts(zone: str) -> None:
     start = cal.offset(datetime(2026, 3, 28, tzinfo=UTC))
     offsets = range(start, start + 10 * 86_400, 7 * 60 + 1)
     assert [cal.iso(offset).decode() for offset in offsets] == [cal.moment(offset).isoformat() for offset in offsets]
+
+
+_BERLIN_OFFICE = Calendar(
+    "b", "Berlin", "Europe/Berlin", "DE", False, None, (0, 1, 2, 3, 4, 5, 6), time(1), time(23), Location("t")
+)
+_WRITTEN_WITH = [timedelta(hours=h) for h in (-5, 0, 1, 2, 3)] + [timedelta(hours=5, minutes=30)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(  # Berlin's clocks change in March and October; a ticket's time may be written with any UTC offset
+    moment=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)),
+    calendar=st.sampled_from(["office", "berlin"]),
+)
+def test_offsets_do_not_depend_on_the_utc_offset_a_time_is_written_with(
+    shared_office: BusinessCalendar, moment: datetime, calendar: str
+) -> None:
+    cal = shared_office if calendar == "office" else BusinessCalendar(_BERLIN_OFFICE)
+    written = [moment.astimezone(cal.zone)] + [moment.astimezone(timezone(shift)) for shift in _WRITTEN_WITH]
+    assert {cal.offset(text) for text in written} == {cal.offset(moment)}

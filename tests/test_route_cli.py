@@ -152,7 +152,8 @@ def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
     for n, (category, urgency, impact, reproduced, tier) in enumerate(combos):
         ticket = parser.parse(
             {
-                "id": f"T-{n} a/b.c:d_e" if n % 2 else f't"{n}é\\\n',  # plain ids are written without json.dumps
+                # ids with every kind of character JSON writes differently: escapes, controls, line separators
+                "id": (f"T-{n} a/b.c:d_e", f't"{n}é\\\n', f"\x00\x1f\x7f\u2028\u2029😀{n}")[n % 3],
                 "category": category,
                 "urgency": urgency,
                 "impact": impact,

@@ -39,12 +39,13 @@ def public_holidays(country: str, year: int) -> dict[date, str]:
 
 class _Year(NamedTuple):
     """One year of a calendar, day by day: open or not, open seconds, the Unix time of its start, its opening
-    moment, and its ISO date and UTC offset (None if the clocks change that day)."""
+    moment, its UTC offset, and its ISO date and UTC offset as text (both None if the clocks change that day)."""
 
     open: list[bool]
     seconds: list[int]
     midnights: list[int]
     openings: list[datetime]
+    utc: list[timedelta | None]
     stamps: list[tuple[bytes, bytes] | None]
 
 
@@ -67,6 +68,7 @@ class BusinessCalendar:
         self._midnights: list[int] = []  # Unix times of day i's start (and of the end of the last day)
         self._open_days: list[bool] = []
         self._openings: list[datetime] = []  # day i at opening time, in the calendar's zone
+        self._utc: list[timedelta | None] = []  # day i's UTC offset; None if it changes
         self._stamps: list[tuple[bytes, bytes] | None] = []  # day i's ISO date and UTC offset; None if it changes
         self._moments: dict[int, datetime] = {}  # deadlines repeat (clocks started while closed share one)
         self._texts: dict[int, bytes] = {}
@@ -88,7 +90,7 @@ class BusinessCalendar:
 
     def _year(self, year: int) -> _Year:
         closed = {} if self.always_open else self._holidays_of(year)
-        row = _Year([], [], [], [], [])
+        row = _Year([], [], [], [], [], [])
         day = date(year, 1, 1)
         while day.year == year:
             is_open = self.always_open or (day.weekday() in self.calendar.days and day not in closed)
@@ -99,6 +101,7 @@ class BusinessCalendar:
             row.seconds.append(self.day_seconds if is_open else 0)
             row.midnights.append(int(datetime.combine(day, time.min, self.zone).timestamp()))
             row.openings.append(opening)
+            row.utc.append(utc if same_all_day else None)
             stamp = (day.isoformat().encode() + b"T", opening.isoformat()[19:].encode())
             row.stamps.append(stamp if same_all_day else None)
             day += timedelta(days=1)
@@ -119,7 +122,9 @@ class BusinessCalendar:
         end = datetime.combine(date(max(self._years) + 1, 1, 1), time.min, self.zone)
         self._midnights = [*joined("midnights"), int(end.timestamp())]
         self._first_day = date(min(self._years), 1, 1).toordinal()
-        self._open_days, self._openings, self._stamps = (joined(column) for column in ("open", "openings", "stamps"))
+        self._open_days, self._openings, self._utc, self._stamps = (
+            joined(column) for column in ("open", "openings", "utc", "stamps")
+        )
 
     def _day_of(self, unix_time: int) -> int:
         """The day of the table that holds `unix_time`, growing the table to hold it."""
@@ -133,11 +138,15 @@ class BusinessCalendar:
         """Open seconds from the calendar's origin to `moment` (an aware datetime)."""
         if self.always_open:
             return int(moment.timestamp())
-        local = moment.astimezone(self.zone)
-        i = local.toordinal() - self._first_day
-        if not 0 <= i < len(self._open_days):
-            self._cover(local.year)
+        local, i = moment, moment.toordinal() - self._first_day
+        if not (0 <= i < len(self._utc) and moment.utcoffset() == self._utc[i]):
+            # Written with another UTC offset than the calendar's that day: see it on the calendar's clock. (Most
+            # tickets come from the calendar's own zone, and skipping the conversion saves half the time here.)
+            local = moment.astimezone(self.zone)
             i = local.toordinal() - self._first_day
+            if not 0 <= i < len(self._open_days):
+                self._cover(local.year)
+                i = local.toordinal() - self._first_day
         if not self._open_days[i]:
             return self._bounds[i]
         into = local.hour * 3600 + local.minute * 60 + local.second - self._open_seconds

@@ -7,12 +7,13 @@ process model: triggers, matrix, floors, calendars, hand-overs, templates and br
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
+
+import msgspec
 
 from .calendars import BusinessCalendar, fix_window_start
 from .model import FixWindow, Handover, Process, Template, Trigger
@@ -292,8 +293,7 @@ class Router:
     def line(self, ticket: Ticket) -> bytes:
         """`json.dumps(decision_json(self.route(ticket)))` and a newline, in UTF-8, built from cached pieces: the hot
         path of `cep route`."""
-        identity = ticket.id
-        quoted = (f'"{identity}"' if _PLAIN.fullmatch(identity) else json.dumps(identity, ensure_ascii=False)).encode()
+        quoted = msgspec.json.encode(ticket.id)  # as json.dumps(ensure_ascii=False) writes it, in a fifth of the time
         p = self.path(
             ticket.category, ticket.urgency, ticket.impact, ticket.reproduced, ticket.tier, ticket.needs_code_change
         )
@@ -438,9 +438,6 @@ def decision_json(decision: Decision) -> dict[str, Any]:
     if decision.clocks is not None:
         out["clocks"] = {c.name: {"due": _iso(c.due), "state": c.state, "action": c.action} for c in decision.clocks}
     return out
-
-
-_PLAIN = re.compile(r"[\w .:/-]*", re.ASCII)  # text that JSON writes as it is, between quotes
 
 
 def _members(**values: Any) -> str:
