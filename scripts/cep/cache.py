@@ -16,7 +16,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -76,6 +75,8 @@ def store(kind: str, value: Any, *parts: bytes) -> None:
     if path is None:
         return
     data = marshal.dumps(value)
+    import tempfile  # here: only a miss writes, and most runs hit
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -45,6 +44,8 @@ class InvalidProcess(Exception):
 
 
 def did_you_mean(word: str, choices: Any) -> str:
+    import difflib  # here: `cep route` starts faster without it, and needs it only for a bad line
+
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 

@@ -16,13 +16,15 @@ import signal
 import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future
 from datetime import datetime
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from .problems import Problem
 from .routing import Router, decision_json
 from .tickets import read_tickets
+
+if TYPE_CHECKING:  # imported where the pool starts: a small input should not pay for it
+    from concurrent.futures import Executor, Future
 
 
 def write_jsonl(
