@@ -214,6 +214,37 @@ def test_lines_read_in_one_step_give_what_reading_field_by_field_gives(process) 
     assert next(read_tickets([duplicate + b'"created": "2026-12-16T10:00:00Z"}'], "t", process)).category == "outage"
 
 
+def test_lines_routed_straight_from_their_triage_fields_equal_the_reference_encoding(process) -> None:
+    # Triage-shaped lines skip making a Ticket; what they give must be json.dumps of the documented object.
+    import io
+    import itertools
+
+    from cep.route_jsonl import write_jsonl
+    from cep.routing import Router, decision_json
+    from cep.tickets import TicketParser
+
+    router, parser = Router(process), TicketParser(process)
+    domains = process.domains()
+    # a weekday morning, a night, a Saturday, a public holiday (16 December), other UTC offsets, a leap second
+    moments = ["2026-12-15T09:30:00+02:00", "2026-12-15T23:10:00+02:00", "2026-12-19T11:00:00+02:00"]
+    moments += ["2026-12-16T10:00:00+02:00", "2026-12-15T07:30:00Z", "2026-12-15T16:59:59-05:00"]
+    moments += ["2026-12-15T09:30:00.25+05:30", "2016-12-31T23:59:60+00:00", "2026-12-15T09:30:00"]
+    combos = itertools.product(
+        domains["category"], domains["urgency"], domains["impact"], (True, False), ("tier-1", "tier-2-pm"), moments
+    )
+    for n, (category, urgency, impact, reproduced, tier, created) in enumerate(combos):
+        values = {"category": category, "urgency": urgency, "impact": impact, "created": created}
+        line = json.dumps({"id": n if n % 2 else f"T{n}", **values, "reproduced": reproduced, "tier": tier}).encode()
+        try:
+            decision = router.route(parser.parse(json.loads(line)))
+            expected = (json.dumps(decision_json(decision), ensure_ascii=False) + "\n").encode(), ""
+        except ValueError as error:
+            expected = b"", f"t:1: error: {error}\n"
+        out, err = io.BytesIO(), io.StringIO()
+        write_jsonl(router, [line], "t", None, out, err)
+        assert (out.getvalue(), err.getvalue()) == expected, line
+
+
 def test_lines_that_are_not_utf8_are_reported(run_cli, tmp_path) -> None:
     path = tmp_path / "tickets.jsonl"
     path.write_bytes(STDIN.encode("utf-8-sig") + b'{"id": "caf\xe9"}\n')  # a byte-order mark is not a problem

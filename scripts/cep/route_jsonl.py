@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from .problems import Problem
 from .routing import Router, decision_json
-from .tickets import read_tickets
+from .tickets import TicketParser
 
 if TYPE_CHECKING:  # imported where the pool starts: a small input should not pay for it
     from concurrent.futures import Executor, Future
@@ -32,7 +32,17 @@ def write_jsonl(
 ) -> bool:
     """Route JSON Lines (the first being line `first` of NAME) to `out` (UTF-8), problems to `err`; True if any."""
     failed = False
-    for item in read_tickets(lines, name, router.process, first):
+    parser = TicketParser(router.process)
+    for number, raw in enumerate(lines, start=first):
+        if at is None:  # most lines hold a ticket at triage: routed straight from its fields
+            triage = parser.triage(raw)
+            routed = router.triage_line(triage) if triage is not None else None
+            if routed is not None:
+                out.write(routed)
+                continue
+        item = parser.read(raw, number, name)
+        if item is None:
+            continue
         if isinstance(item, Problem):
             err.write(f"{item}\n")
             failed = True

@@ -17,7 +17,7 @@ import msgspec
 
 from .calendars import BusinessCalendar, fix_window_start
 from .model import FixWindow, Handover, Process, Template, Trigger
-from .tickets import Ticket
+from .tickets import Ticket, TriageLine, parse_moment
 
 # Ticket attributes that also fill the template fields of the same name.
 _FROM_TICKET = ("category", "urgency", "impact", "priority")
@@ -106,6 +106,7 @@ class Router:
         )
         self.resolution_pauses = process.clocks["resolution"].pauses_while_waiting
         self.path = lru_cache(maxsize=4096)(self._path)
+        self._triage_paths: dict[tuple[str, str, str, bool, str], _Path] = {}
 
     # -- what the fields decide ---------------------------------------------------------------------------
     def priority_of(self, category: str, urgency: str, impact: str) -> tuple[str, str]:
@@ -298,11 +299,7 @@ class Router:
             ticket.category, ticket.urgency, ticket.impact, ticket.reproduced, ticket.tier, ticket.needs_code_change
         )
         if not (ticket.waiting or ticket.fields is not None or ticket.escalated or p.window):
-            # Every clock starts when the ticket was created, as at triage: the path has the line but the times.
-            created, calendar = ticket.created, p.calendar
-            start = calendar.offset(created)
-            texts = [cal.iso((start if cal is calendar else cal.offset(created)) + due) for cal, due in p.deadlines]
-            return p.line_format % (quoted, *texts)
+            return self._line_from_creation(p, quoted, ticket.created)
         p, missing, due, _, explanation = self._schedule(ticket, None)
         if missing or explanation is not p.explanation:
             head = _members(
@@ -323,6 +320,28 @@ class Router:
         if "resolution" not in due:
             times.insert(1, b'"resolution_due": null')
         return b'{"id": %s, %s, %s, %s}\n' % (quoted, head.encode(), b", ".join(times), tail.encode())
+
+    def triage_line(self, line: TriageLine) -> bytes | None:
+        """`line(ticket)` for a ticket read as a TriageLine, without making the Ticket (its clocks all start at
+        creation: without a code change, no hand-over waits for a bug-fix window); None for a `created` the general
+        way reports as a problem."""
+        key = (line.category, line.urgency, line.impact, line.reproduced, line.tier)
+        p = self._triage_paths.get(key)
+        if p is None:
+            p = self._triage_paths[key] = self.path(*key, False)
+        try:
+            created = parse_moment(line.created, "created")
+        except ValueError:
+            return None
+        return self._line_from_creation(p, msgspec.json.encode(line.ticket_id()), created)
+
+    @staticmethod
+    def _line_from_creation(p: _Path, quoted: bytes, created: datetime) -> bytes:
+        # Every clock starts when the ticket was created, as at triage: the path has the line but the times.
+        calendar = p.calendar
+        start = calendar.offset(created)
+        texts = [cal.iso((start if cal is calendar else cal.offset(created)) + due) for cal, due in p.deadlines]
+        return p.line_format % (quoted, *texts)
 
     # -- clocks at a moment -------------------------------------------------------------------------------------
     def _judge(self, ticket: Ticket, decision: Decision, at: datetime) -> tuple[ClockState, ...]:

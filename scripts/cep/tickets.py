@@ -55,6 +55,22 @@ def parse_moment(value: Any, name: str) -> datetime:
     return moment
 
 
+class TriageLine(msgspec.Struct, forbid_unknown_fields=True):
+    """A line holding only the fields of a ticket at triage, read by msgspec in one typed step (TicketParser makes
+    the subclass whose names are the process's); any other line is read as JSON and checked field by field."""
+
+    id: str | int
+    category: str
+    urgency: str
+    impact: str
+    created: str
+    reproduced: bool = False
+    tier: str = "tier-1"
+
+    def ticket_id(self) -> str:
+        return self.id if type(self.id) is str else str(self.id)
+
+
 def _flag(raw: dict[str, Any], name: str) -> bool:
     value = raw.get(name, False)
     if value is not True and value is not False:
@@ -71,26 +87,39 @@ class TicketParser:
         self.categories, self.urgencies, self.impacts, self.tiers = (
             frozenset(self.known[kind]) for kind in ("category", "urgency", "impact", "tier")
         )
-        # A line with only the fields of a ticket at triage, each name one the process knows, read by msgspec
-        # in one step; any other line is read as JSON and then checked field by field, by `parse`.
         names = lambda kind: Literal[tuple(self.known[kind])]  # noqa: E731
         fields = [
-            ("id", str | int),
             *((kind, names(kind)) for kind in ("category", "urgency", "impact")),
-            ("created", str),
-            ("reproduced", bool, False),
             ("tier", names("tier"), self.default_tier),
         ]
-        line = msgspec.defstruct("TriageLine", fields, forbid_unknown_fields=True)
+        line = msgspec.defstruct("TriageLine", fields, bases=(TriageLine,), forbid_unknown_fields=True)
         self._triage_line = msgspec.json.Decoder(line)
 
-    def parse_triage_line(self, raw: bytes) -> Ticket:
-        """The Ticket on a line holding only the fields of a ticket at triage, each valid; msgspec.MsgspecError
-        (or UnicodeDecodeError) for any other line, ValueError (as `parse` words it) for a time `parse` refuses."""
-        line = self._triage_line.decode(raw)
-        ticket_id = line.id if type(line.id) is str else str(line.id)
-        created = parse_moment(line.created, "created")
-        return Ticket(ticket_id, line.category, line.urgency, line.impact, created, line.reproduced, line.tier)
+    def triage(self, raw: bytes) -> TriageLine | None:
+        """The line's fields if it holds only those of a ticket at triage, each name one the process knows."""
+        try:
+            return self._triage_line.decode(raw)
+        except _NOT_READ:
+            return None
+
+    def read(self, raw: bytes, number: int, name: str) -> Ticket | Problem | None:
+        """The ticket on line NUMBER of NAME, the Problem found there, or None for a blank line."""
+        try:
+            line = self.triage(raw)  # most lines: a seventh of the time json.loads and `parse` take
+            if line is not None:
+                created = parse_moment(line.created, "created")
+                return Ticket(
+                    line.ticket_id(), line.category, line.urgency, line.impact, created, line.reproduced, line.tier
+                )
+            try:
+                value = msgspec.json.decode(raw)
+            except _NOT_READ:
+                value = _standard_reading(raw, number)
+                if value is _BLANK:
+                    return None
+            return self.parse(value)
+        except ValueError as error:
+            return Problem(Location(name, number), str(error))
 
     def _unknown(self, values: dict[str, Any]) -> ValueError:
         kind, value = next((k, v) for k, v in values.items() if v not in self.known[k])
@@ -203,18 +232,6 @@ def read_tickets(lines: Iterable[bytes], name: str, process: Process, first: int
     at NAME:LINE and reading goes on."""
     parser = TicketParser(process)
     for number, raw in enumerate(lines, start=first):
-        try:
-            try:
-                yield parser.parse_triage_line(raw)  # most lines: a seventh of json.loads and parse's time
-                continue
-            except _NOT_READ:
-                pass
-            try:
-                value = msgspec.json.decode(raw)
-            except _NOT_READ:
-                value = _standard_reading(raw, number)
-                if value is _BLANK:
-                    continue
-            yield parser.parse(value)
-        except ValueError as error:
-            yield Problem(Location(name, number), str(error))
+        item = parser.read(raw, number, name)
+        if item is not None:
+            yield item
