@@ -21,13 +21,20 @@ _ENV["NO_MKDOCS_2_WARNING"] = "1"
 
 def median_seconds(command: Sequence[str], runs: int = 5, stdin: bytes | None = None) -> float:
     """Median wall time of `command`, run `runs` times from the project root (after one warm-up run)."""
-    times = []
+    return interleaved_medians([command], runs, stdin)[0]
+
+
+def interleaved_medians(commands: Sequence[Sequence[str]], runs: int = 5, stdin: bytes | None = None) -> list[float]:
+    """Median wall time of each command, run in turn `runs` times (after one warm-up round): taking turns, a
+    measurement and its floor meet the same spells of a busy machine."""
+    times: list[list[float]] = [[] for _ in commands]
     for i in range(runs + 1):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, input=stdin, stdout=subprocess.DEVNULL, check=True, env=_ENV)
-        if i:  # the first run warms the file-system cache
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for command, kept in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(command, cwd=ROOT, input=stdin, stdout=subprocess.DEVNULL, check=True, env=_ENV)
+            if i:  # the first round warms the file-system cache
+                kept.append(time.perf_counter() - start)
+    return [statistics.median(kept) for kept in times]
 
 
 def report(name: str, measured: float, floor: float, unit: str = "s") -> None:
