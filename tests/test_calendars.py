@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -155,11 +156,13 @@ _WRITTEN_WITH = [timedelta(hours=h) for h in (-5, 0, 1, 2, 3)] + [timedelta(hour
 @settings(max_examples=300, deadline=None)
 @given(  # Berlin's clocks change in March and October; a ticket's time may be written with any UTC offset
     moment=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)),
-    calendar=st.sampled_from(["office", "berlin"]),
+    calendar=st.sampled_from(["office", "berlin", "berlin around the clock"]),
 )
 def test_offsets_do_not_depend_on_the_utc_offset_a_time_is_written_with(
     shared_office: BusinessCalendar, moment: datetime, calendar: str
 ) -> None:
-    cal = shared_office if calendar == "office" else BusinessCalendar(_BERLIN_OFFICE)
+    berlin = _BERLIN_OFFICE if calendar == "berlin" else replace(_BERLIN_OFFICE, always_open=True)
+    cal = shared_office if calendar == "office" else BusinessCalendar(berlin)
+    cal.iso(cal.offset(moment))  # an around-the-clock calendar lays out its days when it first writes a time
     written = [moment.astimezone(cal.zone)] + [moment.astimezone(timezone(shift)) for shift in _WRITTEN_WITH]
     assert {cal.offset(text) for text in written} == {cal.offset(moment)}

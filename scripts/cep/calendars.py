@@ -136,21 +136,25 @@ class BusinessCalendar:
 
     def offset(self, moment: datetime) -> int:
         """Open seconds from the calendar's origin to `moment` (an aware datetime)."""
-        if self.always_open:
+        i = moment.toordinal() - self._first_day
+        if 0 <= i < len(self._utc) and moment.utcoffset() == self._utc[i]:
+            # Written with the calendar's own UTC offset that day, as most tickets are: its clock reads as it stands
+            # (converting it to the zone would take half the time spent here).
+            local = moment
+        elif self.always_open:
             return int(moment.timestamp())
-        local, i = moment, moment.toordinal() - self._first_day
-        if not (0 <= i < len(self._utc) and moment.utcoffset() == self._utc[i]):
-            # Written with another UTC offset than the calendar's that day: see it on the calendar's clock. (Most
-            # tickets come from the calendar's own zone, and skipping the conversion saves half the time here.)
+        else:
             local = moment.astimezone(self.zone)
             i = local.toordinal() - self._first_day
             if not 0 <= i < len(self._open_days):
                 self._cover(local.year)
                 i = local.toordinal() - self._first_day
+        wall = local.hour * 3600 + local.minute * 60 + local.second
+        if self.always_open:
+            return self._midnights[i] + wall  # its Unix time: the clocks do not change that day
         if not self._open_days[i]:
             return self._bounds[i]
-        into = local.hour * 3600 + local.minute * 60 + local.second - self._open_seconds
-        return self._bounds[i] + min(max(into, 0), self.day_seconds)
+        return self._bounds[i] + min(max(wall - self._open_seconds, 0), self.day_seconds)
 
     def _locate(self, offset: int) -> tuple[int, int]:
         """(day, open seconds into it) of the earliest moment whose offset is `offset`."""
@@ -178,8 +182,10 @@ class BusinessCalendar:
         return found
 
     def iso(self, offset: int) -> bytes:
-        """`moment(offset)` in ISO 8601, as ASCII bytes to write into JSON Lines; remembered, as deadlines repeat
-        across tickets."""
+        """`moment(offset)` in ISO 8601, as ASCII bytes to write into JSON Lines; remembered where deadlines repeat
+        across tickets: when closed time makes clocks started at different moments end together."""
+        if self.always_open:
+            return self._iso(offset)  # deadlines around the clock seldom repeat: remembering them costs more
         known = self._texts.get(offset)
         if known is None:
             if len(self._texts) >= _MOMENTS_KEPT:
