@@ -79,7 +79,7 @@ def _flag(raw: dict[str, Any], name: str) -> bool:
 
 
 class TicketParser:
-    """Turns decoded JSON objects into Tickets, checking names against the process (built once, used per line)."""
+    """Reads ticket lines into Tickets, checking names against the process (built once, used per line)."""
 
     def __init__(self, process: Process) -> None:
         self.default_tier = process.default_route.tier
