@@ -8,8 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .output import OutputError
-from .problems import InvalidProcess, Problem, render_json, render_text
+from .problems import InvalidProcess, OutputError, Problem, render_json, render_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_PROCESS = Path("process/escalation.yaml")

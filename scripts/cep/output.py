@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .problems import OutputError
+
 
 def build_year() -> int:
     """The year the build happens in; SOURCE_DATE_EPOCH pins it, for reproducible builds."""
@@ -21,16 +23,6 @@ def build_year() -> int:
 def dump_json(data: Any) -> str:
     """Deterministic JSON: sorted keys, two-space indent, UTF-8 text, newline at the end."""
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-class OutputError(Exception):
-    """A place output cannot be written to, said as `PATH: error: cannot write: why` (exit 2)."""
-
-    def __init__(self, target: Path, why: str | OSError) -> None:
-        if isinstance(why, OSError):  # name the folder in the way, if one is (a file where a folder must be)
-            where = Path(why.filename) if why.filename else None
-            why = (why.strerror or str(why)) + (f" ({where})" if where in target.parents else "")
-        super().__init__(f"{target}: error: cannot write: {why}")
 
 
 def replace_directory(target: Path, fill: Callable[[Path], bool]) -> bool:

@@ -1,9 +1,10 @@
-"""Problems found in a process definition, and how they are reported (text like a compiler, or JSON)."""
+"""Problems found in the input and how they are reported (like a compiler, or as JSON); output that cannot be made."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -41,6 +42,16 @@ class InvalidProcess(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OutputError(Exception):
+    """A place output cannot be written to, said as `PATH: error: cannot write: why` (exit 2)."""
+
+    def __init__(self, target: Path, why: str | OSError) -> None:
+        if isinstance(why, OSError):  # name the folder in the way, if one is (a file where a folder must be)
+            where = Path(why.filename) if why.filename else None
+            why = (why.strerror or str(why)) + (f" ({where})" if where in target.parents else "")
+        super().__init__(f"{target}: error: cannot write: {why}")
 
 
 def did_you_mean(word: str, choices: Any) -> str:
