@@ -106,7 +106,6 @@ class Router:
         )
         self.resolution_pauses = process.clocks["resolution"].pauses_while_waiting
         self.path = lru_cache(maxsize=4096)(self._path)
-        self._triage_paths: dict[tuple[str, str, str, bool, str], _Path] = {}
 
     # -- what the fields decide ---------------------------------------------------------------------------
     def priority_of(self, category: str, urgency: str, impact: str) -> tuple[str, str]:
@@ -325,10 +324,7 @@ class Router:
         """`line(ticket)` for a ticket read as a TriageLine, without making the Ticket (its clocks all start at
         creation: without a code change, no hand-over waits for a bug-fix window); None for a `created` the general
         way reports as a problem."""
-        key = (line.category, line.urgency, line.impact, line.reproduced, line.tier)
-        p = self._triage_paths.get(key)
-        if p is None:
-            p = self._triage_paths[key] = self.path(*key, False)
+        p = self.path(line.category, line.urgency, line.impact, line.reproduced, line.tier, False)
         try:
             created = parse_moment(line.created, "created")
         except ValueError:
