@@ -40,7 +40,9 @@ def write_jsonl(
             if routed is not None:
                 out.write(routed)
                 continue
-        item = parser.read(raw, number, name)
+            item = parser.read_json(raw, number, name) if triage is None else parser.read(raw, number, name)
+        else:
+            item = parser.read(raw, number, name)
         if item is None:
             continue
         if isinstance(item, Problem):

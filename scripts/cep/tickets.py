@@ -64,8 +64,8 @@ class TriageLine(msgspec.Struct, forbid_unknown_fields=True):
     urgency: str
     impact: str
     created: str
+    tier: str  # the subclass makes it optional: its default is the process's triage tier
     reproduced: bool = False
-    tier: str = "tier-1"
 
     def ticket_id(self) -> str:
         return self.id if type(self.id) is str else str(self.id)
@@ -104,13 +104,18 @@ class TicketParser:
 
     def read(self, raw: bytes, number: int, name: str) -> Ticket | Problem | None:
         """The ticket on line NUMBER of NAME, the Problem found there, or None for a blank line."""
+        line = self.triage(raw)  # most lines: a seventh of the time json.loads and `parse` take
+        if line is None:
+            return self.read_json(raw, number, name)
         try:
-            line = self.triage(raw)  # most lines: a seventh of the time json.loads and `parse` take
-            if line is not None:
-                created = parse_moment(line.created, "created")
-                return Ticket(
-                    line.ticket_id(), line.category, line.urgency, line.impact, created, line.reproduced, line.tier
-                )
+            created = parse_moment(line.created, "created")
+        except ValueError as error:
+            return Problem(Location(name, number), str(error))
+        return Ticket(line.ticket_id(), line.category, line.urgency, line.impact, created, line.reproduced, line.tier)
+
+    def read_json(self, raw: bytes, number: int, name: str) -> Ticket | Problem | None:
+        """`read` for a line that is not only a ticket at triage: JSON first, then checked field by field."""
+        try:
             try:
                 value = msgspec.json.decode(raw)
             except _NOT_READ:
