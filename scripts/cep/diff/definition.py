@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+import msgspec
+
 from ..durations import Duration
-from ..model import WEEKDAYS, Condition, Process
+from ..model import WEEKDAYS, Condition, Entity, Process, compared_fields
 
 TIME_GOALS = "Time goals"
 
@@ -120,19 +122,19 @@ class _Differ:
                 self.fields(section, _named(noun, after[k]), before[k], after[k])
 
     def fields(self, section: str, subject: str, old: Any, new: Any) -> None:
-        for f in fields(old):
-            if f.name in ("id", "location") or not f.compare:
+        for name in compared_fields(old):
+            if name == "id":
                 continue
-            a, b = getattr(old, f.name), getattr(new, f.name)
+            a, b = getattr(old, name), getattr(new, name)
             if a == b:
                 continue
-            here = TIME_GOALS if section == "Priorities" and f.name in _GOAL_FIELDS else section
+            here = TIME_GOALS if section == "Priorities" and name in _GOAL_FIELDS else section
             if _is_entities(a) and _is_entities(b):
-                self.entities(here, f"{subject} {_field_words(f.name).rstrip('s')}", a, b)
-            elif is_dataclass(a) and is_dataclass(b) and not isinstance(a, Duration | Condition):
-                self.fields(here, f"{subject} {_field_words(f.name)}", a, b)
+                self.entities(here, f"{subject} {_field_words(name).rstrip('s')}", a, b)
+            elif isinstance(a, Entity) and isinstance(b, Entity):
+                self.fields(here, f"{subject} {_field_words(name)}", a, b)
             else:
-                self.add(here, "changed", subject, _field_words(f.name), self.words(f.name, a), self.words(f.name, b))
+                self.add(here, "changed", subject, _field_words(name), self.words(name, a), self.words(name, b))
 
     def words(self, name: str, value: Any) -> str:
         if name == "weekday" and isinstance(value, int):
@@ -164,11 +166,11 @@ class _Differ:
 
 
 def _is_entities(value: Any) -> bool:
-    return isinstance(value, tuple) and bool(value) and all(is_dataclass(v) and hasattr(v, "id") for v in value)
+    return isinstance(value, tuple) and bool(value) and all(isinstance(v, Entity) and hasattr(v, "id") for v in value)
 
 
 def _same_but_id(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and hasattr(a, "id") and replace(a, id=b.id) == b
+    return type(a) is type(b) and hasattr(a, "id") and msgspec.structs.replace(a, id=b.id) == b
 
 
 def definition_changes(old: Process, new: Process) -> list[Change]:
