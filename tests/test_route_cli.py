@@ -319,6 +319,38 @@ def test_a_killed_worker_is_reported_not_waited_for(tmp_path) -> None:
     assert err == "cep route: error: a worker process stopped before routing its piece; the output is incomplete\n"
 
 
+@pytest.mark.parametrize("who", ["everyone", "the workers first"])
+def test_ctrl_c_stops_the_workers_and_says_nothing(tmp_path, who: str) -> None:
+    import signal
+    import time
+
+    path = tmp_path / "many.jsonl"
+    path.write_text(STDIN * 50_000)
+    routing = subprocess.Popen(  # a group of its own, as a shell's job: Ctrl-C reaches the command and its workers
+        [sys.executable, "-m", "cep", "route", "--jobs", "2", "--format", "jsonl", str(path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    workers: list[str] = []
+    while len(workers) < 2 and routing.poll() is None:
+        time.sleep(0.01)
+        workers = subprocess.run(["pgrep", "-P", str(routing.pid)], capture_output=True, text=True).stdout.split()
+    time.sleep(0.5)  # the command is waiting for its workers' first pieces
+    if who == "everyone":
+        os.killpg(routing.pid, signal.SIGINT)
+    else:  # which process reacts first to Ctrl-C is up to the scheduler: this is the order the command must read
+        for worker in workers:
+            os.kill(int(worker), signal.SIGINT)
+    _, err = routing.communicate(timeout=60)
+    assert (routing.returncode, err) == (130, "")
+    for worker in workers:  # gone, and reaped: none is left behind
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(worker), 0)
+
+
 def test_output_is_utf8_whatever_the_locale(tmp_path) -> None:
     path = tmp_path / "tickets.jsonl"
     path.write_text(STDIN)

@@ -1,30 +1,28 @@
 """Routing JSON Lines: line by line in this process, or, for a large file, in pieces on every core.
 
-Workers are forked after the process definition is loaded, so they share the model and the router instead of
-loading or pickling them; pieces come back in input order, so the output and the problems (with their line
-numbers) are the same as routing alone.
+Workers are forked after the process definition is loaded and the file is mapped into memory, so they share the
+model, the router and the file instead of loading, pickling or sending them. Worker k routes pieces k, k + jobs,
+k + 2 jobs, ... and sends each piece's output back through its own pipe; this process reads the pipes in turn,
+so the output and the problems (with their line numbers) come out as routing alone would write them.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import io
 import json
 import mmap
 import os
 import signal
 import stat
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+import struct
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import BinaryIO, TextIO
 
 from .problems import Problem
 from .routing import Router, decision_json
 from .tickets import TicketParser
-
-if TYPE_CHECKING:  # imported where the pool starts: a small input should not pay for it
-    from concurrent.futures import Executor, Future
 
 
 def write_jsonl(
@@ -57,11 +55,15 @@ def write_jsonl(
 
 _SPLIT_FROM = 1 << 20  # bytes: below this, starting workers costs more than it saves
 _PIECES_PER_JOB = 8  # small enough pieces that the workers finish together and output starts early
-_PIECE_MOST = 4 << 20  # bytes: on a huge file, pieces this big...
-_AHEAD = 4  # ...and this many per worker in flight bound the memory used
-_Piece = tuple[int, bytes]  # the number of its first line, and its lines
-_Routed = tuple[bytes, str, bool]  # a piece's output, problems, and whether it had any
-_worker_router: Router | None = None  # a worker's router, inherited from the parent when the worker forks
+_PIECE_MOST = 4 << 20  # bytes: on a huge file, pieces this big bound the memory a worker uses
+_HEADER = struct.Struct("<QQ?")  # before each piece's output: its length, its problems' length, whether any
+_Piece = tuple[int, int, int]  # the number of its first line, and where it starts and ends in the file
+_PIPE_SIZE = 1 << 20  # bytes: the most an unprivileged process may ask for, by default
+_STOPPED = "cep route: error: a worker process stopped before routing its piece; the output is incomplete\n"
+
+
+class WorkerStopped(Exception):
+    """A worker's pipe ended before the piece it owed: the worker was killed or failed."""
 
 
 def default_jobs() -> int:
@@ -88,37 +90,51 @@ def _pieces(data: bytes | mmap.mmap, size: int, start: int = 0) -> Iterator[_Pie
     while start < len(data):
         cut = data.find(b"\n", start + size)
         end = len(data) if cut < 0 else cut + 1
-        piece = data[start:end]
-        yield line, piece
-        line += piece.count(b"\n")
+        yield line, start, end
+        line += data[start:end].count(b"\n")
         start = end
 
 
-def _adopt(router: Router) -> None:
-    global _worker_router
-    _worker_router = router
+def _work(router: Router, data: mmap.mmap, pieces: Iterable[_Piece], name: str, at: datetime | None, pipe: int) -> None:
+    """A worker's life: route its pieces, each sent as a header, its output and its problems; never returns."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops a worker at once, without a traceback
+    status = 1
+    try:
+        with open(pipe, "wb") as sink:
+            for first, start, end in pieces:
+                out, err = io.BytesIO(), io.StringIO()
+                failed = write_jsonl(router, io.BytesIO(data[start:end]), name, at, out, err, first)
+                problems = err.getvalue().encode()
+                sink.write(_HEADER.pack(out.tell(), len(problems), failed))
+                sink.write(out.getbuffer())
+                sink.write(problems)
+        status = 0
+    finally:
+        os._exit(status)  # not the parent's exit path: its buffers and handlers are not the worker's to run
 
 
-def _route_piece(piece: _Piece, name: str, at: datetime | None) -> _Routed:
-    assert _worker_router is not None, "set by _adopt when the worker starts"
-    out, err = io.BytesIO(), io.StringIO()
-    failed = write_jsonl(_worker_router, io.BytesIO(piece[1]), name, at, out, err, piece[0])
-    return out.getvalue(), err.getvalue(), failed
+def _fork(router: Router, data: mmap.mmap, pieces: list[_Piece], name: str, at: datetime | None) -> tuple[int, int]:
+    """A worker routing `pieces`: its process id and the read end of its pipe."""
+    import fcntl  # here: not every system has it, and those without have no fork either
+
+    read, write = os.pipe()
+    grow = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux: fewer turns between a worker and this process
+    if grow is not None:
+        with contextlib.suppress(OSError):  # more than the system allows: keep the pipe as it is
+            fcntl.fcntl(write, grow, _PIPE_SIZE)
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        _work(router, data, pieces, name, at, write)
+    os.close(write)
+    return pid, read
 
 
-def _in_order(
-    workers: Executor, route: Callable[[_Piece], _Routed], pieces: Iterable[_Piece], ahead: int
-) -> Iterator[_Routed]:
-    """`workers.map(route, pieces)` with at most `ahead` pieces in flight, so a huge file is not all in memory
-    at once (map would take every piece at the start)."""
-    pending: deque[Future[_Routed]] = deque()
-    for piece in pieces:
-        pending.append(workers.submit(route, piece))
-        if len(pending) >= ahead:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+def _read(source: BinaryIO, size: int) -> bytes:
+    got = source.read(size)
+    if len(got) != size:
+        raise WorkerStopped
+    return got
 
 
 def write_jsonl_split(
@@ -126,32 +142,38 @@ def write_jsonl_split(
 ) -> bool:
     """`write_jsonl` of a regular file by `jobs` forked workers, piece by piece; output and problems come out in
     input order."""
-    import multiprocessing  # here: a small input should not pay for importing these
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     failed = finished = False
-    route = functools.partial(_route_piece, name=name, at=at)
-    fork = multiprocessing.get_context("fork")
+    start = stream.tell()  # where this file is read from: not always its start (`(head -1; cep route) < f`)
     out.flush()
-    workers = ProcessPoolExecutor(jobs, mp_context=fork, initializer=_adopt, initargs=(router,))
+    err.flush()  # nothing buffered before the fork may be written twice
+    workers: list[tuple[int, BinaryIO]] = []
     try:
-        start = stream.tell()  # where this file is read from: not always its start (`(head -1; cep route) < f`)
         with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
             size = min(max((len(data) - start) // (jobs * _PIECES_PER_JOB), 1), _PIECE_MOST)
-            for piece_out, piece_err, piece_failed in _in_order(
-                workers, route, _pieces(data, size, start), jobs * _AHEAD
-            ):
-                out.buffer.write(piece_out)
-                err.write(piece_err)
-                failed |= piece_failed
+            pieces = list(_pieces(data, size, start))
+            for k in range(min(jobs, len(pieces))):
+                pid, read = _fork(router, data, pieces[k::jobs], name, at)
+                workers.append((pid, os.fdopen(read, "rb")))
+        for n in range(len(pieces)):
+            source = workers[n % jobs][1]
+            out_size, err_size, piece_failed = _HEADER.unpack(_read(source, _HEADER.size))
+            out.buffer.write(_read(source, out_size))
+            err.write(_read(source, err_size).decode())
+            failed |= piece_failed
         stream.seek(0, os.SEEK_END)  # read to the end, as routing line by line would leave it
         finished = True
-    except BrokenProcessPool:  # a worker was killed: say so rather than wait for it forever
-        err.write("cep route: error: a worker process stopped before routing its piece; the output is incomplete\n")
+    except WorkerStopped:
+        pid, source = workers.pop(n % jobs)
+        source.close()
+        status = os.waitpid(pid, 0)[1]
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
+            raise KeyboardInterrupt from None  # Ctrl-C reached the workers first: stop as routing alone would
+        err.write(_STOPPED)
         failed = True
     finally:
-        # Done: wait for the idle workers to exit (not waiting races the interpreter's exit hook, which then
-        # prints an OSError). Stopped by Ctrl-C or a killed worker: drop the pieces not started and go.
-        workers.shutdown(wait=finished, cancel_futures=True)
+        for pid, source in workers:  # finished, or stopped by a killed worker or Ctrl-C: no worker outlives this
+            if not finished:
+                os.kill(pid, signal.SIGKILL)
+            source.close()
+            os.waitpid(pid, 0)
     return failed
