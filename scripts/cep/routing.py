@@ -97,6 +97,7 @@ class Router:
         self.priorities = {p.id: p for p in process.priorities}
         self.templates = {t.id: t for t in process.templates}
         self.tier_names = {t.id: t.name for t in process.tiers}
+        self.trigger_numbers = {t.id: n for n, t in enumerate(process.triggers, start=1)}
         self.triage_tier = process.default_route.tier
         self.domains = process.domains()
         review = process.clocks["review"]
@@ -407,7 +408,7 @@ class Router:
         if priority != cell:
             parts[-1] += f", raised to {priority} by the {category} floor"
         if trigger:
-            number = self.process.triggers.index(trigger) + 1
+            number = self.trigger_numbers[trigger.id]
             parts.append(
                 f"trigger {number} '{trigger.id}' matched ({trigger.when.describe(self.domains)}) "
                 f"→ {self.tier_names[trigger.route]}"
