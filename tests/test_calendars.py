@@ -147,6 +147,20 @@ def test_around_the_clock_deadline_texts(zone: str) -> None:
     assert [cal.iso(offset).decode() for offset in offsets] == [cal.moment(offset).isoformat() for offset in offsets]
 
 
+@pytest.mark.parametrize("zone", ["America/Havana", "Australia/Lord_Howe", "Pacific/Chatham", "Europe/Berlin"])
+def test_every_day_of_a_year_is_laid_out_where_the_zone_puts_it(zone: str) -> None:
+    # Havana changes its clocks at midnight, so some of its days start at 01:00; Chatham is +12:45 or +13:45.
+    every_day = (0, 1, 2, 3, 4, 5, 6)
+    cal = BusinessCalendar(Calendar("all", "All", zone, "", True, None, every_day, None, None, Location("t")))
+    tz = ZoneInfo(zone)
+    for n in range(366):
+        day = datetime(2026, 1, 1, tzinfo=tz) + timedelta(days=n)
+        for wall in (day, day + timedelta(hours=12), day + timedelta(hours=23, minutes=59, seconds=59)):
+            moment = wall.astimezone(UTC).astimezone(tz)  # a time the clocks skip is read as the zone reads it
+            assert cal.offset(wall) == cal.offset(moment) == int(moment.timestamp())
+            assert cal.iso(cal.offset(moment)).decode() == moment.isoformat()
+
+
 _BERLIN_OFFICE = Calendar(
     "b", "Berlin", "Europe/Berlin", "DE", False, None, (0, 1, 2, 3, 4, 5, 6), time(1), time(23), Location("t")
 )

@@ -21,6 +21,7 @@ from .model import Calendar
 _MOMENTS_KEPT = 200_000  # deadlines remembered per calendar
 _CLOCK = [b"%02d:%02d" % divmod(minute, 60) for minute in range(24 * 60)]  # the parts of a time of day, written
 _SECONDS = [b":%02d" % second for second in range(60)]
+_UNIX_DAY = date(1970, 1, 1).toordinal()
 
 
 def public_holidays(country: str, year: int) -> dict[date, str]:
@@ -92,18 +93,26 @@ class BusinessCalendar:
         closed = {} if self.always_open else self._holidays_of(year)
         row = _Year([], [], [], [], [], [])
         day = date(year, 1, 1)
+        suffixes: dict[timedelta, bytes] = {}  # a UTC offset as ISO 8601 writes it
         while day.year == year:
             is_open = self.always_open or (day.weekday() in self.calendar.days and day not in closed)
             opening = datetime.combine(day, self._opens, self.zone)
             utc = self.zone.utcoffset(datetime.combine(day, time.min))
-            same_all_day = utc == self.zone.utcoffset(datetime.combine(day, time.max))
             row.open.append(is_open)
             row.seconds.append(self.day_seconds if is_open else 0)
-            row.midnights.append(int(datetime.combine(day, time.min, self.zone).timestamp()))
             row.openings.append(opening)
-            row.utc.append(utc if same_all_day else None)
-            stamp = (day.isoformat().encode() + b"T", opening.isoformat()[19:].encode())
-            row.stamps.append(stamp if same_all_day else None)
+            if utc is not None and utc == self.zone.utcoffset(datetime.combine(day, time.max)):
+                # The same offset all day, as on all but two days a year: its start needs no zone arithmetic.
+                row.midnights.append((day.toordinal() - _UNIX_DAY) * 86_400 - int(utc.total_seconds()))
+                suffix = suffixes.get(utc)
+                if suffix is None:
+                    suffix = suffixes[utc] = opening.isoformat()[19:].encode()
+                row.utc.append(utc)
+                row.stamps.append((day.isoformat().encode() + b"T", suffix))
+            else:
+                row.midnights.append(int(datetime.combine(day, time.min, self.zone).timestamp()))
+                row.utc.append(None)
+                row.stamps.append(None)
             day += timedelta(days=1)
         return row
 
