@@ -32,7 +32,7 @@ def test_the_same_definition_written_elsewhere_is_equal(process: Process, moved:
 
 def test_entities_that_say_something_else_differ(process: Process) -> None:
     trigger = process.triggers[0]
-    other = replace(trigger, route="tier-3" if trigger.route != "tier-3" else "tier-2-pm")
+    other = replace(trigger, route=next(t.id for t in process.tiers if t.id != trigger.route))
     assert other != trigger
     assert (other == trigger) is False
     assert replace(trigger, location=process.tiers[0].location) == trigger
