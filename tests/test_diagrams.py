@@ -143,10 +143,11 @@ def test_cli_writes_every_diagram_twice_the_same(run_cli, tmp_path: Path) -> Non
     assert run_cli("diagrams", "--out", str(first)).code == 0
     assert run_cli("diagrams", "--out", str(second)).code == 0
     names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(f"{n}.svg" for n in DIAGRAMS)
+    assert names == sorted([".cep-output", *(f"{n}.svg" for n in DIAGRAMS)])
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes()
         assert b"__cep_root__" not in (first / name).read_bytes()
+    assert (first / ".cep-output").read_text() == "made by cep diagrams; cep diagrams replaces this directory whole\n"
     assert run_cli("diagrams", "--format", "png", "--out", str(tmp_path / "png")).code == 0
     assert (tmp_path / "png" / "flow.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

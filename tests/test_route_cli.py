@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -296,59 +299,98 @@ def test_jobs_must_be_a_positive_number(run_cli, capsys) -> None:
     assert "--jobs: expected a whole number of at least 1, not '0'" in capsys.readouterr().err
 
 
-def test_a_killed_worker_is_reported_not_waited_for(tmp_path) -> None:
-    import signal
-    import time
-
-    path = tmp_path / "many.jsonl"
-    path.write_text(STDIN * 50_000)  # 150,000 tickets: seconds of work, so the workers are still busy
+def _start_routing(path, *, group: bool = False) -> tuple[subprocess.Popen[bytes], list[int], bytes]:
+    """`cep route --jobs 2` on `path`, once its first output has come: both workers are then forked and busy
+    (their output is far more than the pipes hold, so neither can have finished). Waits on that condition, not
+    on the clock."""
     routing = subprocess.Popen(
         [sys.executable, "-m", "cep", "route", "--jobs", "2", "--format", "jsonl", str(path)],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
+        bufsize=0,  # what is not read here is left to `communicate`, none of it in a buffer
+        start_new_session=group,  # a group of its own, as a shell's job: Ctrl-C reaches the command and its workers
     )
-    workers: list[str] = []
-    while not workers and routing.poll() is None:
-        time.sleep(0.01)
-        workers = subprocess.run(["pgrep", "-P", str(routing.pid)], capture_output=True, text=True).stdout.split()
-    os.kill(int(workers[0]), signal.SIGKILL)
-    _, err = routing.communicate(timeout=60)
-    assert routing.returncode == 1
-    assert err == "cep route: error: a worker process stopped before routing its piece; the output is incomplete\n"
+    assert routing.stdout is not None
+    first = routing.stdout.read(1)
+    children = Path(f"/proc/{routing.pid}/task/{routing.pid}/children").read_text().split()
+    assert first and len(children) == 2
+    return routing, [int(pid) for pid in children], first
+
+
+def _stop(pid: int) -> None:
+    """SIGSTOP `pid` and wait until the kernel shows it stopped."""
+    os.kill(pid, signal.SIGSTOP)
+    while Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "T":
+        os.sched_yield()
+
+
+def test_a_killed_worker_is_reported_and_its_pieces_routed_without_it(tmp_path) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_text(STDIN * 50_000)  # 150,000 tickets: seconds of work, so the workers are still busy
+    routing, workers, first = _start_routing(path)
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = routing.communicate(timeout=120)
+    assert routing.returncode == 0
+    assert (
+        err.decode()
+        == "cep route: warning: a worker process was stopped (SIGKILL); its pieces were routed without it\n"
+    )
+    assert first + out == _cep_route("--jobs", "1", str(path)).stdout.encode()
+
+
+def test_a_worker_that_fails_gives_what_routing_alone_gives(process, tmp_path) -> None:
+    """A worker whose code fails ends without a word; its pieces are routed here, so `--jobs 3` writes exactly
+    what routing alone writes, problems included."""
+    import io
+
+    from cep import route_jsonl
+    from cep.routing import Router
+
+    path = tmp_path / "many.jsonl"
+    path.write_text(STDIN * 20_000 + '{"id": "late", "category": "bugg"}\n')
+    parent, router = os.getpid(), Router(process)
+    route = router.triage_line
+
+    def failing_in_a_worker(line):
+        if os.getpid() != parent:
+            raise RuntimeError("a fault in a worker")
+        return route(line)
+
+    router.triage_line = failing_in_a_worker
+    alone_out, alone_err = io.BytesIO(), io.StringIO()
+    with path.open("rb") as stream:
+        alone_failed = route_jsonl.write_jsonl(router, stream, str(path), None, alone_out, alone_err)
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
+    with path.open("rb") as stream:
+        failed = route_jsonl.write_jsonl_split(router, stream, str(path), None, 3, out, err)
+        assert stream.tell() == path.stat().st_size
+    out.flush()
+    assert (failed, err.getvalue()) == (alone_failed, alone_err.getvalue())
+    assert alone_failed and alone_err.getvalue().startswith(f"{path}:60001: error: ")
+    assert out.buffer.getvalue() == alone_out.getvalue()
 
 
 @pytest.mark.parametrize("who", ["everyone", "the workers first"])
 def test_ctrl_c_stops_the_workers_and_says_nothing(tmp_path, who: str) -> None:
-    import signal
-    import time
-
     path = tmp_path / "many.jsonl"
     path.write_text(STDIN * 50_000)
-    routing = subprocess.Popen(  # a group of its own, as a shell's job: Ctrl-C reaches the command and its workers
-        [sys.executable, "-m", "cep", "route", "--jobs", "2", "--format", "jsonl", str(path)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    workers: list[str] = []
-    while len(workers) < 2 and routing.poll() is None:
-        time.sleep(0.01)
-        workers = subprocess.run(["pgrep", "-P", str(routing.pid)], capture_output=True, text=True).stdout.split()
-    time.sleep(0.5)  # the command is waiting for its workers' first pieces
+    routing, workers, _ = _start_routing(path, group=True)
     if who == "everyone":
         os.killpg(routing.pid, signal.SIGINT)
     else:  # which process reacts first to Ctrl-C is up to the scheduler: this is the order the command must read
+        for worker in workers:  # held still, so that neither is gone (and reaped) before both are signalled
+            _stop(worker)
         for worker in workers:
-            os.kill(int(worker), signal.SIGINT)
-    _, err = routing.communicate(timeout=60)
-    assert (routing.returncode, err) == (130, "")
+            os.kill(worker, signal.SIGINT)
+        for worker in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGCONT)
+    _, err = routing.communicate(timeout=120)
+    assert (routing.returncode, err) == (130, b"")
     for worker in workers:  # gone, and reaped: none is left behind
         with pytest.raises(ProcessLookupError):
-            os.kill(int(worker), 0)
+            os.kill(worker, 0)
 
 
 def test_output_is_utf8_whatever_the_locale(tmp_path) -> None:

@@ -192,6 +192,7 @@ def test_invalid_definition_fails_the_build_and_keeps_the_old_site(tmp_path: Pat
     site = tmp_path / "site"
     site.mkdir()
     (site / "keep.txt").write_text("old")
+    (site / ".cep-output").write_text("made by cep build; cep build replaces this directory whole\n")  # a site it built
     done = build_manual(project, site)
     assert done.returncode == 1
     column = lines[number - 1].index("tier-2-pq") + 1

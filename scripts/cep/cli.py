@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -88,12 +89,12 @@ def cmd_diagrams(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.format == "svg":
         files = {name: place(svg.decode("utf-8"), args.link_base).encode("utf-8") for name, svg in files.items()}
-    write_tree(args.out, files)
+    write_tree(args.out, "cep diagrams", files, keep=(args.process,))
     return EXIT_OK
 
 
 def cmd_jira_export(args: argparse.Namespace) -> int:
-    from .jira import jira_bundle
+    from .jira import is_bundle, jira_bundle
     from .output import build_year, dump_json, write_file
 
     year = build_year()
@@ -101,7 +102,7 @@ def cmd_jira_export(args: argparse.Namespace) -> int:
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
-        write_file(Path(args.output), text.encode("utf-8"))
+        write_file(Path(args.output), text.encode("utf-8"), is_bundle, keep=(args.process,))
     return EXIT_OK
 
 
@@ -254,8 +255,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # as an exception, so that staging folders and workers are cleaned up
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminated)
     run: Callable[[argparse.Namespace], int] = args.run
     if isinstance(sys.stdout, io.TextIOWrapper):  # JSON, JSON Lines and Markdown are UTF-8, whatever the locale
         sys.stdout.reconfigure(encoding="utf-8")

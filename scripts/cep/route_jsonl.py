@@ -59,7 +59,7 @@ _PIECE_MOST = 4 << 20  # bytes: on a huge file, pieces this big bound the memory
 _HEADER = struct.Struct("<QQ?")  # before each piece's output: its length, its problems' length, whether any
 _Piece = tuple[int, int, int]  # the number of its first line, and where it starts and ends in the file
 _PIPE_SIZE = 1 << 20  # bytes: the most an unprivileged process may ask for, by default
-_STOPPED = "cep route: error: a worker process stopped before routing its piece; the output is incomplete\n"
+_STOPPED = "cep route: warning: a worker process was stopped ({}); its pieces were routed without it\n"
 
 
 class WorkerStopped(Exception):
@@ -98,6 +98,7 @@ def _pieces(data: bytes | mmap.mmap, size: int, start: int = 0) -> Iterator[_Pie
 def _work(router: Router, data: mmap.mmap, pieces: Iterable[_Piece], name: str, at: datetime | None, pipe: int) -> None:
     """A worker's life: route its pieces, each sent as a header, its output and its problems; never returns."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops a worker at once, without a traceback
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one that came during the fork is acted on now
     status = 1
     try:
         with open(pipe, "wb") as sink:
@@ -122,10 +123,15 @@ def _fork(router: Router, data: mmap.mmap, pieces: list[_Piece], name: str, at: 
     if grow is not None:
         with contextlib.suppress(OSError):  # more than the system allows: keep the pipe as it is
             fcntl.fcntl(write, grow, _PIPE_SIZE)
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        _work(router, data, pieces, name, at, write)
+    # Ctrl-C is held back over the fork, so that the worker meets it with its own handler, never the parent's
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            _work(router, data, pieces, name, at, write)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     os.close(write)
     return pid, read
 
@@ -141,39 +147,44 @@ def write_jsonl_split(
     router: Router, stream: BinaryIO, name: str, at: datetime | None, jobs: int, out: TextIO, err: TextIO
 ) -> bool:
     """`write_jsonl` of a regular file by `jobs` forked workers, piece by piece; output and problems come out in
-    input order."""
-    failed = finished = False
+    input order. A worker that stops is not the end: its pieces and every later one are routed here, so the
+    output is what routing alone writes (and a failure is the one routing alone meets)."""
+    failed = False
     start = stream.tell()  # where this file is read from: not always its start (`(head -1; cep route) < f`)
     out.flush()
     err.flush()  # nothing buffered before the fork may be written twice
     workers: list[tuple[int, BinaryIO]] = []
-    try:
-        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            size = min(max((len(data) - start) // (jobs * _PIECES_PER_JOB), 1), _PIECE_MOST)
-            pieces = list(_pieces(data, size, start))
+    with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        size = min(max((len(data) - start) // (jobs * _PIECES_PER_JOB), 1), _PIECE_MOST)
+        pieces = list(_pieces(data, size, start))
+        done = 0
+        try:
             for k in range(min(jobs, len(pieces))):
                 pid, read = _fork(router, data, pieces[k::jobs], name, at)
                 workers.append((pid, os.fdopen(read, "rb")))
-        for n in range(len(pieces)):
-            source = workers[n % jobs][1]
-            out_size, err_size, piece_failed = _HEADER.unpack(_read(source, _HEADER.size))
-            out.buffer.write(_read(source, out_size))
-            err.write(_read(source, err_size).decode())
-            failed |= piece_failed
-        stream.seek(0, os.SEEK_END)  # read to the end, as routing line by line would leave it
-        finished = True
-    except WorkerStopped:
-        pid, source = workers.pop(n % jobs)
-        source.close()
-        status = os.waitpid(pid, 0)[1]
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
-            raise KeyboardInterrupt from None  # Ctrl-C reached the workers first: stop as routing alone would
-        err.write(_STOPPED)
-        failed = True
-    finally:
-        for pid, source in workers:  # finished, or stopped by a killed worker or Ctrl-C: no worker outlives this
-            if not finished:
-                os.kill(pid, signal.SIGKILL)
+            for done in range(len(pieces)):
+                source = workers[done % jobs][1]
+                out_size, err_size, piece_failed = _HEADER.unpack(_read(source, _HEADER.size))
+                out.buffer.write(_read(source, out_size))
+                err.write(_read(source, err_size).decode())
+                failed |= piece_failed
+            done = len(pieces)
+        except WorkerStopped:
+            pid, source = workers.pop(done % jobs)
             source.close()
-            os.waitpid(pid, 0)
+            status = os.waitpid(pid, 0)[1]
+            if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
+                raise KeyboardInterrupt from None  # Ctrl-C reached the workers first: stop as routing alone would
+            if os.WIFSIGNALED(status):  # killed from outside: say so, the output stays whole
+                err.write(_STOPPED.format(signal.Signals(os.WTERMSIG(status)).name))
+        finally:
+            for pid, source in workers:  # none outlives this: finished, stopped, or Ctrl-C
+                if done < len(pieces):
+                    os.kill(pid, signal.SIGKILL)
+                source.close()
+                os.waitpid(pid, 0)
+        for first, begin, end in pieces[done:]:
+            out.flush()
+            failed |= write_jsonl(router, io.BytesIO(data[begin:end]), name, at, out.buffer, err, first)
+    stream.seek(0, os.SEEK_END)  # read to the end, as routing line by line would leave it
     return failed

@@ -56,4 +56,5 @@ def build_site(config: Path, site_dir: Path) -> int:
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("SOURCE_DATE_EPOCH", _last_change(config.resolve().parent))
-    return 0 if replace_directory(site_dir, lambda staging: _mkdocs_build(config.resolve(), staging)) else 1
+    built = replace_directory(site_dir, "cep build", lambda staging: _mkdocs_build(config.resolve(), staging))
+    return 0 if built else 1

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .bundle import jira_bundle
+from .bundle import is_bundle, jira_bundle
 
-__all__ = ["jira_bundle"]
+__all__ = ["is_bundle", "jira_bundle"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from ..model import Process
@@ -11,6 +13,7 @@ from .names import NO, SYSTEM_FIELDS, YES, JiraNames
 from .service_management import ServiceManagement, jsm_duration, sla_name
 
 SCHEMA_VERSION = 1
+_LARGEST_BUNDLE = 64 << 20  # bytes: a bundle is far smaller; a larger file is not one
 ENDPOINTS = {
     "priorities": "POST /rest/api/3/priority",
     "issueTypes": "POST /rest/api/3/issuetype",
@@ -268,3 +271,14 @@ class _Bundle:
 def jira_bundle(process: Process, years: list[int]) -> dict[str, Any]:
     """The bundle for `process`; `years` are the years whose public holidays the SLA calendars list."""
     return _Bundle(process, years).build()
+
+
+def is_bundle(path: Path) -> bool:
+    """Whether the file at `path` is a bundle `cep jira export` wrote (so that writing a new one may replace it)."""
+    try:
+        if path.stat().st_size > _LARGEST_BUNDLE:
+            return False
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and {"schema_version", "generated_from", "automation"} <= data.keys()
