@@ -6,6 +6,7 @@ Component shapes follow Atlassian's published spec (whose component values are u
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..model import Process
@@ -24,6 +25,16 @@ EDIT = "jira.issue.edit"
 TRANSITION = "jira.issue.transition"
 WEB_REQUEST = "jira.issue.outgoing.webhook"
 COMMENT = "jira.issue.comment"
+# What a message says of its issue. The summary is the customer's text, placed inside a JSON string: encoded.
+ABOUT_THE_ISSUE = "{{issue.key}}: {{issue.summary.jsonEncode}}"
+_ADJACENT_BRACES = re.compile(r"([{}])(?=[{}])")
+
+
+def literal(text: str) -> str:
+    """Text from the definition where Jira evaluates smart values: `{{`, `}}` are split by a zero-width space, so
+    that a name such as `{{issue.reporter.emailAddress}}` is shown as written, never evaluated (smart values are
+    Mustache tags, which have no escape of their own)."""
+    return _ADJACENT_BRACES.sub("\\1\u200b", text)
 
 
 def _component(
@@ -40,7 +51,8 @@ def _component(
 
 
 def jql_condition(jql: str) -> dict[str, Any]:
-    return _component("CONDITION", JQL_CONDITION, jql)
+    """A JQL condition; Automation evaluates smart values in JQL too, so none may come from a name in it."""
+    return _component("CONDITION", JQL_CONDITION, literal(jql))
 
 
 def first_match(branches: list[tuple[str, list[dict[str, Any]]]]) -> dict[str, Any]:
@@ -83,9 +95,10 @@ class RuleWriter:
         self.router = Router(process)
         self.fields = names.fields
 
-    def post(self, channel: str, text: str) -> dict[str, Any]:
-        """A message to a Slack channel through its incoming webhook, whose URL the admin fills in."""
-        body = json.dumps({"text": f"[{channel}] {text}"}, ensure_ascii=False)
+    def post(self, channel: str, said: str) -> dict[str, Any]:
+        """A message to a Slack channel through its incoming webhook, whose URL the admin fills in: what the
+        definition `said`, then which issue it is about."""
+        body = json.dumps({"text": f"[{channel}] {literal(said)} {ABOUT_THE_ISSUE}"}, ensure_ascii=False)
         return _component(
             "ACTION",
             WEB_REQUEST,
@@ -109,8 +122,8 @@ class RuleWriter:
     ) -> dict[str, Any]:
         return {
             "rule": {
-                "name": name,
-                "description": description,
+                "name": literal(name),
+                "description": literal(description),
                 "state": "ENABLED",
                 "canOtherRuleTrigger": True,
                 "labels": ["cep", self.process.meta.id],
@@ -174,10 +187,7 @@ class RuleWriter:
                 set_fields({self.fields["tier"]: trigger.route, self.fields["trigger"]: trigger.id}),
                 transition(self.names.tier_status[trigger.route]),
             ]
-            actions += [
-                self.post(c, f"Escalation ({trigger.name}) {{{{issue.key}}}}: {{{{issue.summary}}}}")
-                for c in trigger.notify
-            ]
+            actions += [self.post(c, f"Escalation ({trigger.name})") for c in trigger.notify]
             branches.append((self.names.condition(trigger.when), actions))
         at_triage = f"({in_list(self.fields['tier'], [triage])} OR {quote(self.fields['tier'])} is EMPTY)"
         return self.rule(
@@ -195,7 +205,7 @@ class RuleWriter:
                 self.on_fields("priority"),
                 [
                     jql_condition(self.names.condition(a.when)),
-                    *(self.post(c, f"{a.name}: {{{{issue.key}}}} {{{{issue.summary}}}}") for c in a.notify),
+                    *(self.post(c, a.name) for c in a.notify),
                 ],
             )
             for a in self.process.announcements
@@ -210,7 +220,7 @@ class RuleWriter:
                 f"{in_list(self.fields['tier'], [h.from_tier])} AND {in_list(self.fields['needs_code_change'], [YES])}"
             )
             actions = [set_fields({self.fields["tier"]: h.to_tier}), transition(self.names.tier_status[h.to_tier])]
-            actions += [self.post(c, f"{h.name}: {{{{issue.key}}}} {{{{issue.summary}}}}") for c in h.notify]
+            actions += [self.post(c, h.name) for c in h.notify]
             rules.append(
                 self.rule(
                     f"CEP: {h.name}",
@@ -251,8 +261,10 @@ class RuleWriter:
                         jql_condition(" OR ".join(missing)),
                         transition(self.process.jira.returned),
                         comment(
-                            f"Returned: the {template.name} lacks required fields: "
-                            + ", ".join(f.name for f in template.fields if f.required or f.required_when)
+                            literal(
+                                f"Returned: the {template.name} lacks required fields: "
+                                + ", ".join(f.name for f in template.fields if f.required or f.required_when)
+                            )
                         ),
                     ],
                 )
@@ -265,12 +277,7 @@ class RuleWriter:
         branches.append(
             (
                 at_risk_jql,
-                [
-                    self.post(
-                        c, f"At risk ({risk.threshold_percent}% of a goal): {{{{issue.key}}}} {{{{issue.summary}}}}"
-                    )
-                    for c in risk.notify
-                ],
+                [self.post(c, f"At risk ({risk.threshold_percent}% of a goal)") for c in risk.notify],
             )
         )
         trigger = _component(
@@ -289,5 +296,5 @@ class RuleWriter:
                 transition(self.names.tier_status[rule.escalate_to]),
             ]
         who = self.process.role(rule.alert).name if rule.alert else ""
-        text = f"{rule.name}{' — ' + who if who else ''}: a goal was missed on {{{{issue.key}}}} {{{{issue.summary}}}}"
+        text = f"{rule.name}{' — ' + who if who else ''}: a goal was missed on"
         return actions + [self.post(c, text) for c in rule.notify]

@@ -22,6 +22,7 @@ from .health import process_health
 from .plugin import JIRA_BUNDLE, ManualPlugin
 from .reference import Manual
 from .scenarios import verified_behaviour
+from .text import esc
 
 
 def _naming_pages(macro: Callable[..., str], plugin: ManualPlugin, here: Callable[[], str]) -> Callable[..., str]:
@@ -67,8 +68,8 @@ def define_env(env: Any) -> None:
         if not name.startswith("_"):  # every public method of Manual is a macro
             env.macro(_naming_pages(getattr(manual, name), plugin, page_file), name)
     meta = plugin.process.meta
-    env.variables["process_name"] = meta.name
-    env.variables["process_version"] = meta.version
+    env.variables["process_name"] = esc(meta.name)  # variables are placed in Markdown as they are: escaped here
+    env.variables["process_version"] = esc(meta.version)
 
     @env.macro
     def jira_download() -> str:

@@ -4,6 +4,7 @@ where the macros and the theme find it."""
 from __future__ import annotations
 
 import contextlib
+import html
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -135,7 +136,7 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         owner = next((r.name for r in self.process.roles if r.id == meta.owner), meta.owner)
         self._draw_diagrams()
         self._cache_compiled_templates(config.theme)
-        config.copyright = (
+        config.copyright = html.escape(  # the theme writes the copyright as HTML
             f"{meta.name} — process version {meta.version} · owner: {owner} · last reviewed {meta.last_reviewed}"
         )
         return config
