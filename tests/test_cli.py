@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from project import ROOT
 
 
@@ -82,3 +84,25 @@ def test_a_schema_that_is_not_json_or_not_a_schema_is_reported_where_it_is(run_c
     result = run_cli("validate", "--schema", str(not_schema))
     assert result.code == 1
     assert result.err.startswith(f"{not_schema}: error: the schema is not a JSON Schema: 5 is not valid")
+
+
+@pytest.mark.parametrize(
+    ("missing", "args", "extra"),
+    [
+        ("graphviz", ["diagrams", "--out", "{tmp}/d"], "docs"),
+        ("mkdocs", ["build", "--site-dir", "{tmp}/s"], "docs"),
+        ("material", ["build", "--site-dir", "{tmp}/s"], "docs"),
+        ("pytest_bdd", ["spec"], "test"),
+    ],
+)
+def test_a_command_whose_extra_is_not_installed_says_which_to_install(tmp_path, missing, args, extra) -> None:
+    run = f"import sys; sys.modules[{missing!r}] = None; from cep.cli import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", run, *(a.format(tmp=tmp_path) for a in args)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stderr) == (
+        2,
+        f"cep: error: this command needs {missing}, which is not installed: install cep with its {extra} extra "
+        f"(pip install 'cep[{extra}]')\n",
+    )
+    assert list(tmp_path.iterdir()) == []

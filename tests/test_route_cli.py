@@ -214,7 +214,11 @@ def test_lines_read_in_one_step_give_what_reading_field_by_field_gives(process) 
         found = next(read_tickets([line], "t", process))
         assert (found if isinstance(found, tuple) else found.message) == expected, line
     duplicate = b'{"id": "A", "category": "bug", "category": "outage", "urgency": "low", "impact": "team", '
-    assert next(read_tickets([duplicate + b'"created": "2026-12-16T10:00:00Z"}'], "t", process)).category == "outage"
+    for line in (duplicate, duplicate.replace(b'"category": "outage"', b'"\\u0063ategory": "outage"')):
+        problem = next(read_tickets([line + b'"created": "2026-12-16T10:00:00Z"}'], "t", process))
+        assert str(problem) == "t:1: error: the field 'category' is given twice"
+    nested = b'{"id": "B", "category": "bug", "urgency": "low", "impact": "team", "created": "2026-12-16T10:00:00Z", '
+    assert next(read_tickets([nested + b'"fields": {"id": "x"}}'], "t", process)).id == "B"  # one key, two objects
 
 
 def test_lines_routed_straight_from_their_triage_fields_equal_the_reference_encoding(process) -> None:

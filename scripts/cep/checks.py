@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import graphlib
 import zoneinfo
 from collections.abc import Iterable
 from typing import Any
@@ -10,22 +11,6 @@ from .document import JsonPath
 from .durations import Duration
 from .model import Condition, Process
 from .problems import Problem, did_you_mean
-
-_LISTS = (
-    "roles",
-    "tiers",
-    "categories",
-    "urgency",
-    "impact",
-    "priorities",
-    "calendars",
-    "triggers",
-    "announcements",
-    "handovers",
-    "templates",
-    "channels",
-    "metrics",
-)
 
 
 class _Checker:
@@ -64,21 +49,13 @@ class _Checker:
             self.refs(key, sorted(values, key=str), (*path, key))
 
     def duplicates(self) -> None:
-        data = self.process.document.data
-        for key in _LISTS:
-            seen: set[str] = set()
-            for i, item in enumerate(data.get(key, [])):
+        """Every list of identified things, wherever it is in the definition, names each thing once."""
+        for path, items in _identified_lists(self.process.document.data, ()):
+            seen: set[Any] = set()
+            for i, item in enumerate(items):
                 if item["id"] in seen:
-                    self.error((key, i, "id"), f"duplicate id '{item['id']}' in {key}")
+                    self.error((*path, i, "id"), f"duplicate id '{item['id']}' in {_describe(path)}")
                 seen.add(item["id"])
-        for i, template in enumerate(self.process.templates):
-            names = [f.id for f in template.fields]
-            for j, name in enumerate(names):
-                if name in names[:j]:
-                    self.error(
-                        ("templates", i, "fields", j, "id"),
-                        f"duplicate field '{name}' in template '{template.id}'",
-                    )
 
     def references(self) -> None:
         p = self.process
@@ -160,6 +137,39 @@ class _Checker:
             if name.lower() in seen:
                 self.error(path, f"Jira status '{name}' is used twice; each tier and state needs its own status")
             seen[name.lower()] = path
+
+    def escalation_paths(self) -> None:
+        """Every tier can be reached, and no chain of hand-overs and breach escalations comes back to where it
+        started (a ticket would be passed round for ever). Runs on references already found known."""
+        p = self.process
+        tiers = set(self.known["tier"])
+        edges: list[tuple[str, str, JsonPath]] = [
+            (h.from_tier, h.to_tier, ("handovers", i, "to")) for i, h in enumerate(p.handovers)
+        ]
+        edges += [
+            (tier, rule.escalate_to, ("sla_alerts", "breaches", i, "escalate_to"))
+            for i, rule in enumerate(p.breaches)
+            if rule.escalate_to
+            for tier in rule.tiers
+        ]
+        edges = [edge for edge in edges if {edge[0], edge[1]} <= tiers]
+        reached = {p.default_route.tier, *(t.route for t in p.triggers), *(to for _, to, _ in edges)}
+        for i, tier in enumerate(p.tiers):
+            if tier.id not in reached:
+                self.error(
+                    ("tiers", i, "id"),
+                    f"tier '{tier.id}' is never reached: it is not the default route, and no trigger, hand-over or "
+                    "breach rule sends a ticket to it",
+                )
+        graph: dict[str, set[str]] = {}
+        for origin, to, _ in edges:
+            graph.setdefault(to, set()).add(origin)
+        try:
+            graphlib.TopologicalSorter(graph).prepare()
+        except graphlib.CycleError as cycle:
+            loop = cycle.args[1]  # in the order tickets move: each tier passes to the next
+            closing = next(path for origin, to, path in edges if (origin, to) == (loop[-2], loop[-1]))
+            self.error(closing, f"escalation cycle: {' → '.join(loop)}; a ticket could be passed round for ever")
 
     def matrix(self) -> None:
         p = self.process
@@ -253,6 +263,23 @@ class _Checker:
             )
 
 
+def _identified_lists(node: Any, path: JsonPath) -> Iterable[tuple[JsonPath, list[dict[str, Any]]]]:
+    """(path, list) for every list below `node` whose items are mappings with an `id`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _identified_lists(value, (*path, key))
+    elif isinstance(node, list):
+        if node and all(isinstance(item, dict) and "id" in item for item in node):
+            yield path, node
+        for i, item in enumerate(node):
+            yield from _identified_lists(item, (*path, i))
+
+
+def _describe(path: JsonPath) -> str:
+    """A path as the author reads it: `tiers`, `templates[2].fields`."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
 def _plural(amount: int, unit: str) -> str:
     return f"{amount} {unit}" + ("" if amount == 1 else "s")
 
@@ -262,6 +289,7 @@ def check(process: Process) -> list[Problem]:
     checker = _Checker(process)
     checker.duplicates()
     checker.references()
+    checker.escalation_paths()
     checker.matrix()
     checker.calendars()
     checker.time_goals()

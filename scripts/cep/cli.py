@@ -47,17 +47,35 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _needs(extra: str, *modules: str) -> None:
+    """Raise UsageError naming the extra to install when one of `modules` cannot be imported."""
+    import importlib
+
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise UsageError(
+                f"cep: error: this command needs {module}, which is not installed: install cep with its {extra} "
+                f"extra (pip install 'cep[{extra}]')"
+            ) from None
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
+    unreadable = False
     for path in args.files or [DEFAULT_PROCESS]:
         try:
             load(path, args.schema)
         except InvalidProcess as invalid:
             problems += invalid.problems
+        except UsageError as error:  # said at once; the other files are still validated
+            print(error, file=sys.stderr)
+            unreadable = True
     (sys.stdout if args.format == "json" else sys.stderr).write(
         render_json(problems) if args.format == "json" else render_text(problems)
     )
-    return EXIT_INVALID if problems else EXIT_OK
+    return EXIT_USAGE if unreadable else EXIT_INVALID if problems else EXIT_OK
 
 
 def cmd_route(args: argparse.Namespace) -> int:
@@ -69,6 +87,7 @@ def cmd_route(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    _needs("docs", "mkdocs", "material", "mkdocs_macros")
     from .site import build_site
 
     if not args.config.is_file():
@@ -77,6 +96,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_diagrams(args: argparse.Namespace) -> int:
+    _needs("docs", "graphviz")
     from .diagrams import DIAGRAMS, DotMissing, render
     from .diagrams.style import place
     from .output import write_tree
@@ -141,12 +161,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_spec(args: argparse.Namespace) -> int:
-    import importlib.util
     import os
     import subprocess
 
-    if importlib.util.find_spec("pytest_bdd") is None:
-        raise UsageError("cep spec: error: pytest-bdd is not installed: install cep with its test extra, cep[test]")
+    _needs("test", "pytest", "pytest_bdd")
     if not args.features.is_dir():
         raise UsageError(f"{args.features}: error: not a directory of .feature files")
     features = Path(__file__).parent / "spec_features.py"  # named, not imported: it binds scenarios under pytest
@@ -157,8 +175,10 @@ def cmd_spec(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> bytes:
+    from .document import read_definition
+
     try:
-        return path.read_bytes()
+        return read_definition(path, str(path))
     except OSError as error:
         raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
 

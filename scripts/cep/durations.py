@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_PATTERN = re.compile(r"^\s*(\d+)\s+(business\s+)?(minute|hour|day)s?\s*$")
+_PATTERN = re.compile(r"\s*([0-9]+)\s+(business\s+)?(minute|hour|day)s?\s*", re.ASCII)  # 0-9 only: not '٣'
 _UNIT_SECONDS = {"minute": 60, "hour": 3600}
+_CALENDAR_SECONDS = {"minute": 60, "hour": 3600, "day": 86_400}
+# No time goal of a support process runs longer than a year; bounding it keeps every deadline computable.
+LONGEST_DAYS = 366
 EXAMPLES = "'4 business hours', '3 business days' or '30 minutes'"
 
 
@@ -31,10 +34,14 @@ class Duration:
 
 def parse_duration(text: str) -> Duration:
     """Parse a duration; raise ValueError with a message that shows the accepted forms."""
-    match = _PATTERN.match(text)
+    match = _PATTERN.fullmatch(text)
     if not match:
         raise ValueError(f"cannot read duration '{text}': write it like {EXAMPLES}")
-    amount, business, unit = match.groups()
-    if int(amount) == 0:
+    digits, business, unit = match.groups()
+    amount = int(digits) if len(digits) <= 9 else LONGEST_DAYS * 86_400  # more digits: far too long anyway
+    if amount == 0:
         raise ValueError(f"duration '{text}' is zero: a time goal must be longer than that")
-    return Duration(int(amount), unit, business is not None, " ".join(text.split()))
+    written = " ".join(text.split())
+    if amount * _CALENDAR_SECONDS[unit] > LONGEST_DAYS * 86_400:
+        raise ValueError(f"duration '{written}' is longer than {LONGEST_DAYS} days: a time goal is met within a year")
+    return Duration(amount, unit, business is not None, written)

@@ -7,6 +7,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .document import read_definition
+
 
 class RevisionNotFound(Exception):
     """Neither a readable file nor a git revision that has the process definition."""
@@ -33,7 +35,7 @@ def resolve(spec: str, process_file: Path) -> Version:
     """`spec` as a file if one exists, else as a git revision of `process_file` (the same path in that revision)."""
     path = Path(spec)
     if path.is_file():
-        return Version(spec, path.read_bytes())
+        return Version(spec, read_definition(path, spec))
     if spec.startswith("-"):  # never let a revision be read as an option of git
         raise RevisionNotFound(f"'{spec}' is neither a file nor a git revision")
     return Version(f"{spec}:{process_file}", at_revision(spec, process_file))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from .document import Document
@@ -89,12 +91,18 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
         return [Problem(where, f"missing required key '{missing}' in {_describe(path)}")]
     if error.validator == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
-        return [Problem(where, f"'{instance}' is not one of: {options}", did_you_mean(instance, error.validator_value))]
+        return [
+            Problem(
+                where, f"'{_shown(instance)}' is not one of: {options}", did_you_mean(instance, error.validator_value)
+            )
+        ]
     if error.validator == "type":
         wanted = _SCHEMA_TYPES.get(str(error.validator_value), str(error.validator_value))
         return [Problem(where, f"{_describe(path)} must be {wanted}, not {_JSON_TYPES.get(type(instance), 'this')}")]
     if error.validator == "pattern":
-        return [Problem(where, f"'{instance}' is not valid for {_describe(path)}: {schema.get('description', '')}")]
+        return [
+            Problem(where, f"'{_shown(instance)}' is not valid for {_describe(path)}: {schema.get('description', '')}")
+        ]
     if error.validator in ("minItems", "minProperties", "minLength"):
         return [Problem(where, f"{_describe(path)} must not be empty")]
     if error.validator == "uniqueItems":
@@ -102,7 +110,27 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
     return [Problem(where, f"{_describe(path)}: {error.message}")]
 
 
+@functools.lru_cache(maxsize=256)
+def _ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """A schema pattern with ECMA-262's meaning of a final `$`, the end of the text: Python's `$` also matches
+    before a final newline, which would let 'tier-1\\n' pass as an id."""
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+def _shown(value: Any) -> str:
+    """A value quoted on one line: control characters (a newline, a NUL) written as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+
+
 def validate_schema(doc: Document, schema: Mapping[str, Any]) -> list[Problem]:
     """Every schema error of the document, as located problems."""
-    validator = Draft202012Validator(schema)
+    validator = _Validator(schema)
     return [problem for error in validator.iter_errors(doc.data) for problem in _problems(doc, error)]

@@ -96,11 +96,18 @@ class _Walker:
         self.problems: list[Problem] = []
         self.nodes = 0
         self.open: set[int] = set()  # collections being walked: meeting one again means an alias loop
+        self.met: set[int] = set()  # nodes walked once: meeting one again means an alias to it
 
     def where(self, node: yaml.Node) -> Location:
         return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def walk(self, node: yaml.Node, path: JsonPath) -> Any:
+    def walk(self, node: yaml.Node, path: JsonPath, alias: Location | None = None) -> Any:
+        """Plain data of `node` at `path`. Below an alias, every problem is placed where the alias is used (the
+        key it is the value of, or the list holding it), not at its anchor, which may be right."""
+        if alias is None and id(node) in self.met:
+            parent = self.positions.get(path[:-1], self.where(node))
+            alias = self.key_positions.get(path, parent) if path and isinstance(path[-1], str) else parent
+        self.met.add(id(node))
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooLarge(
@@ -109,13 +116,13 @@ class _Walker:
             )
         if len(path) > MAX_DEPTH:
             raise _TooLarge(self.where(node), f"the document nests deeper than {MAX_DEPTH} levels")
-        self.positions.setdefault(path, self.where(node))
+        self.positions.setdefault(path, alias or self.where(node))
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
             if id(node) in self.open:
                 raise _TooLarge(self.where(node), "an alias refers to the node that contains it")
             self.open.add(id(node))
             try:
-                return self._collection(node, path)
+                return self._collection(node, path, alias)
             finally:
                 self.open.discard(id(node))
         convert = _SCALARS.get(node.tag)
@@ -124,21 +131,23 @@ class _Walker:
         try:
             return convert(node.value)
         except ValueError:
-            self.problems.append(Problem(self.where(node), f"'{node.value}' is not a valid {node.tag[len(_TAG) :]}"))
+            self.problems.append(
+                Problem(alias or self.where(node), f"'{node.value}' is not a valid {node.tag[len(_TAG) :]}")
+            )
             return node.value
 
-    def _collection(self, node: yaml.Node, path: JsonPath) -> Any:
+    def _collection(self, node: yaml.Node, path: JsonPath, alias: Location | None) -> Any:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
                 return self._bad_tag(node)
-            return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+            return [self.walk(item, (*path, i), alias) for i, item in enumerate(node.value)]
         if node.tag != _TAG + "map":
             return self._bad_tag(node)
         result: dict[str, Any] = {}
         first_seen: dict[str, Location] = {}
         for key_node, value_node in node.value:
-            key = self.walk(key_node, (*path, "<key>"))
-            here = self.where(key_node)
+            key = self.walk(key_node, (*path, "<key>"), alias)
+            here = alias or self.where(key_node)
             if not isinstance(key, str):
                 self.problems.append(Problem(here, f"mapping key {key!r} must be text; quote it"))
                 continue
@@ -149,7 +158,7 @@ class _Walker:
                 continue
             first_seen[key] = here
             self.key_positions[(*path, key)] = here
-            result[key] = self.walk(value_node, (*path, key))
+            result[key] = self.walk(value_node, (*path, key), alias)
         self.positions.pop((*path, "<key>"), None)
         return result
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
@@ -19,6 +21,9 @@ _REQUIRED = ("id", "category", "urgency", "impact", "created")
 _KNOWN = (*_REQUIRED, "reproduced", "tier", "needs_code_change", "waiting", "fields", *_TIMES[1:])
 _KNOWN_SET = frozenset(_KNOWN)
 _BASIC = frozenset((*_REQUIRED, "reproduced", "tier"))
+# Without a backslash, a JSON string followed by a colon is a key: keys found more than once here may be a key
+# given twice in one object (JSON readers keep the last, silently), or the same key in two objects.
+_KEY = re.compile(rb'"([^"]*)"\s*:')
 
 
 class Ticket(NamedTuple):
@@ -96,11 +101,12 @@ class TicketParser:
         self._triage_line = msgspec.json.Decoder(line)
 
     def triage(self, raw: bytes) -> TriageLine | None:
-        """The line's fields if it holds only those of a ticket at triage, each name one the process knows."""
+        """The line's fields if it holds only those of a ticket at triage, each name one the process knows, once."""
         try:
-            return self._triage_line.decode(raw)
+            line = self._triage_line.decode(raw)
         except _NOT_READ:
             return None
+        return None if _may_repeat_a_key(raw) else line
 
     def read(self, raw: bytes, number: int, name: str) -> Ticket | Problem | None:
         """The ticket on line NUMBER of NAME, the Problem found there, or None for a blank line."""
@@ -122,6 +128,8 @@ class TicketParser:
                 value = _standard_reading(raw, number)
                 if value is _BLANK:
                     return None
+            if _may_repeat_a_key(raw):
+                _refuse_repeated_keys(raw)
             return self.parse(value)
         except ValueError as error:
             return Problem(Location(name, number), str(error))
@@ -230,6 +238,28 @@ def _standard_reading(raw: bytes, number: int) -> Any:
         raise ValueError(f"not valid JSON: {error.msg} (column {error.colno})") from None
     except RecursionError:
         raise ValueError("not a ticket: JSON nested too deeply") from None
+
+
+def _may_repeat_a_key(raw: bytes) -> bool:
+    if b"\\" in raw:  # an escape may spell a key ("\\u0063ategory"): only a full reading tells
+        return True
+    keys = _KEY.findall(raw)
+    return len(keys) != len(set(keys))
+
+
+def _refuse_repeated_keys(raw: bytes) -> None:
+    """Raise ValueError if an object of the line gives a key twice."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                raise ValueError(f"the field '{key}' is given twice")
+            seen.add(key)
+        return dict(items)
+
+    with contextlib.suppress(json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # said by the reading proper
+        json.loads(raw, object_pairs_hook=pairs)
 
 
 def read_tickets(lines: Iterable[bytes], name: str, process: Process, first: int = 1) -> Iterator[Ticket | Problem]:
