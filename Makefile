@@ -38,9 +38,10 @@ serve: install ## validate, build everything and serve the manual on http://127.
 site: install ## build the manual into site/
 	$(BIN)/cep build --site-dir site
 
-lint: install ## ruff
+lint: install ## ruff, and zizmor on the GitHub workflows adopters copy
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
+	$(BIN)/zizmor --offline --quiet .github/workflows
 
 test: install lint ## every check and test: validate, lint, unit tests, the Gherkin specification
 	$(BIN)/cep validate
