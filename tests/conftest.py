@@ -6,11 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cep.cli import main
 from cep.loader import load_process
 from cep.model import Process
 from project import PROCESS, ROOT, SCHEMA
+
+# The same examples on every run, and no judgement by the clock: a busy machine must not fail a property.
+settings.register_profile("cep", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cep")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -303,23 +303,34 @@ def test_jobs_must_be_a_positive_number(run_cli, capsys) -> None:
     assert "--jobs: expected a whole number of at least 1, not '0'" in capsys.readouterr().err
 
 
-def _start_routing(path, *, group: bool = False) -> tuple[subprocess.Popen[bytes], list[int], bytes]:
-    """`cep route --jobs 2` on `path`, once its first output has come: both workers are then forked and busy
-    (their output is far more than the pipes hold, so neither can have finished). Waits on that condition, not
-    on the clock."""
-    routing = subprocess.Popen(
-        [sys.executable, "-m", "cep", "route", "--jobs", "2", "--format", "jsonl", str(path)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        bufsize=0,  # what is not read here is left to `communicate`, none of it in a buffer
-        start_new_session=group,  # a group of its own, as a shell's job: Ctrl-C reaches the command and its workers
-    )
-    assert routing.stdout is not None
-    first = routing.stdout.read(1)
-    children = Path(f"/proc/{routing.pid}/task/{routing.pid}/children").read_text().split()
-    assert first and len(children) == 2
-    return routing, [int(pid) for pid in children], first
+@pytest.fixture
+def start_routing():
+    """Starts `cep route --jobs 2` on a file and gives it back once its first output has come: both workers are
+    then forked and busy (their output is far more than the pipes hold, so neither can have finished). Waits on
+    that condition, not on the clock. Whatever a test leaves running is killed and reaped after it."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(path: Path, *, group: bool = False) -> tuple[subprocess.Popen[bytes], list[int], bytes]:
+        routing = subprocess.Popen(
+            [sys.executable, "-m", "cep", "route", "--jobs", "2", "--format", "jsonl", str(path)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,  # what is not read here is left to `communicate`, none of it in a buffer
+            start_new_session=group,  # its own group, as a shell's job: Ctrl-C reaches the command and its workers
+        )
+        started.append(routing)
+        assert routing.stdout is not None
+        first = routing.stdout.read(1)
+        children = Path(f"/proc/{routing.pid}/task/{routing.pid}/children").read_text().split()
+        assert first and len(children) == 2
+        return routing, [int(pid) for pid in children], first
+
+    yield start
+    for routing in started:  # a test that failed half-way leaves no process, and so no warning, to the next
+        if routing.poll() is None:
+            routing.kill()
+        routing.communicate()
 
 
 def _stop(pid: int) -> None:
@@ -329,10 +340,10 @@ def _stop(pid: int) -> None:
         os.sched_yield()
 
 
-def test_a_killed_worker_is_reported_and_its_pieces_routed_without_it(tmp_path) -> None:
+def test_a_killed_worker_is_reported_and_its_pieces_routed_without_it(tmp_path, start_routing) -> None:
     path = tmp_path / "many.jsonl"
     path.write_text(STDIN * 50_000)  # 150,000 tickets: seconds of work, so the workers are still busy
-    routing, workers, first = _start_routing(path)
+    routing, workers, first = start_routing(path)
     os.kill(workers[0], signal.SIGKILL)
     out, err = routing.communicate(timeout=120)
     assert routing.returncode == 0
@@ -376,10 +387,10 @@ def test_a_worker_that_fails_gives_what_routing_alone_gives(process, tmp_path) -
 
 
 @pytest.mark.parametrize("who", ["everyone", "the workers first"])
-def test_ctrl_c_stops_the_workers_and_says_nothing(tmp_path, who: str) -> None:
+def test_ctrl_c_stops_the_workers_and_says_nothing(tmp_path, start_routing, who: str) -> None:
     path = tmp_path / "many.jsonl"
     path.write_text(STDIN * 50_000)
-    routing, workers, _ = _start_routing(path, group=True)
+    routing, workers, _ = start_routing(path, group=True)
     if who == "everyone":
         os.killpg(routing.pid, signal.SIGINT)
     else:  # which process reacts first to Ctrl-C is up to the scheduler: this is the order the command must read
