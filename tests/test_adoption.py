@@ -34,7 +34,8 @@ def test_the_workflow_runs_every_gate_and_summarises_the_diff_on_pull_requests()
     assert order == sorted(order)
     diff = steps[position("cep diff")]
     assert diff["if"] == "github.event_name == 'pull_request'"
-    assert diff["run"] == 'cep diff "origin/${{ github.base_ref }}" >> "$GITHUB_STEP_SUMMARY"'
+    assert diff["env"] == {"BASE_REF": "${{ github.base_ref }}"}  # data, never expanded into the script
+    assert diff["run"] == 'cep diff "origin/$BASE_REF" >> "$GITHUB_STEP_SUMMARY"'
     assert "--cucumberjson=" in runs[position("cep spec")]
     cache = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@"))
     assert steps[cache]["with"]["path"] == ".cache"  # where cep build keeps the theme's compiled templates
