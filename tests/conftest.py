@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from cep.cli import main
-from cep.loader import load_process
-from cep.model import Process
+from cep.definition.loader import load_process
+from cep.definition.model import Process
 from project import PROCESS, ROOT, SCHEMA
 
 # The same examples on every run, and no judgement by the clock: a busy machine must not fail a property.

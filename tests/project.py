@@ -42,11 +42,11 @@ def build_manual(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def load_changed(tmp_path: Path, change):  # -> cep.model.Process; change(data) edits the parsed definition
+def load_changed(tmp_path: Path, change):  # -> cep.definition.model.Process; change(data) edits the parsed definition
     """The default process with `change` applied to its data, loaded through the real loader."""
     import yaml
 
-    from cep.loader import load_process
+    from cep.definition.loader import load_process
 
     data = yaml.safe_load(PROCESS.read_text(encoding="utf-8"))
     data["process"]["last_reviewed"] = str(data["process"]["last_reviewed"])

@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 
 from cep import cache
-from cep.calendars import public_holidays
-from cep.loader import load_process
+from cep.definition.loader import load_process
 from cep.problems import InvalidProcess
+from cep.routing.calendars import public_holidays
 from project import PROCESS, ROOT, SCHEMA
 
 # Loads the default definition in a fresh interpreter and says which slow libraries it needed.
 _LOAD = """
 import sys
 from pathlib import Path
-from cep.loader import load_process
-from cep.routing import Router
-from cep.tickets import read_tickets
+from cep.definition.loader import load_process
+from cep.routing.router import Router
+from cep.routing.tickets import read_tickets
 process = load_process(Path("process/escalation.yaml"), Path("process/schema/process.schema.json"))
 ticket = next(read_tickets([b'{"id": 1, "category": "bug", "urgency": "high", "impact": "team", '
                             b'"created": "2026-12-16T10:00:00+02:00"}'], "t", process))
@@ -96,7 +96,7 @@ def test_the_same_definition_under_a_stricter_schema_is_validated_again(tmp_path
 
 
 def test_a_change_to_cep_itself_is_a_different_entry() -> None:
-    module = Path(cache.__file__).with_name("durations.py")
+    module = Path(cache.__file__).parent / "definition" / "durations.py"
     status = module.stat()
     before = cache._path("process", (b"x",))
     try:

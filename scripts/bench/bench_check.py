@@ -19,7 +19,7 @@ RUNS = 5
 
 def synthetic(fields: int = 12, values: int = 10, triggers: int = 300):  # -> (Space, list[Rule])
     sys.path.insert(0, str(ROOT / "scripts"))
-    from cep.analysis import Rule, Space
+    from cep.analysis.boxes import Rule, Space
 
     rng = random.Random(12)
     space = Space({f"f{n}": tuple(range(values)) for n in range(fields)})
@@ -32,7 +32,7 @@ def synthetic(fields: int = 12, values: int = 10, triggers: int = 300):  # -> (S
 
 
 def timed_synthetic() -> None:
-    from cep.analysis import analyse
+    from cep.analysis.boxes import analyse
 
     space, rules = synthetic()
     times = []

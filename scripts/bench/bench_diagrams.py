@@ -13,8 +13,8 @@ import yaml
 from common import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
+from cep.definition.loader import load_process
 from cep.diagrams import DIAGRAMS, render
-from cep.loader import load_process
 
 SCHEMA = ROOT / "process" / "schema" / "process.schema.json"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from common import BIN, ROOT, interleaved_medians
 
-from cep.loader import load_process
-from cep.route_jsonl import default_jobs
+from cep.definition.loader import load_process
+from cep.routing.stream import default_jobs
 
 COUNT = 100_000
 # The floor: decode every line and write it back unchanged (reading and writing the same lines; the issue's

@@ -37,7 +37,7 @@ def directory() -> Path | None:
 def _fingerprint() -> bytes:
     """The Python version, and the size and modification time of every module that shapes an entry."""
     parts = [sys.version]
-    modules = [*sorted(Path(__file__).parent.glob("*.py"))]
+    modules = [*sorted(Path(__file__).parent.rglob("*.py"))]
     for name in _LIBRARIES:
         spec = find_spec(name)  # finds the library without importing it
         if spec and spec.origin:

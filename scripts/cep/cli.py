@@ -9,32 +9,21 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .definition import DEFAULT_PROCESS, SCHEMA_CHOICE
 from .problems import InvalidProcess, OutputError, Problem, render_json, render_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-DEFAULT_PROCESS = Path("process/escalation.yaml")
-SCHEMA_NAME = Path("schema/process.schema.json")
-SCHEMA_HELP = "default: schema/process.schema.json beside the definition, else the one that comes with cep"
 
 
 class UsageError(Exception):
     """A bad command line or an unreadable input: exit 2."""
 
 
-def schema_for(process: Path, given: Path | None = None) -> Path:
-    """The schema to validate `process` with: the one asked for, the one beside it (where its modeline points),
-    or the one that comes with cep."""
-    if given is not None:
-        return given
-    beside = process.parent / SCHEMA_NAME
-    return beside if beside.is_file() else Path(__file__).parent / SCHEMA_NAME.name
-
-
 def load(path: Path, schema: Path | None = None):  # -> Process; imported lazily so `cep --help` stays fast
-    from .loader import load_process
+    from .definition.loader import load_process
 
     try:
-        return load_process(path, schema_for(path, schema), display=_display(path))
+        return load_process(path, schema, display=_display(path))
     except OSError as error:
         raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
 
@@ -79,8 +68,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_route(args: argparse.Namespace) -> int:
-    from .route_command import run_route
-    from .route_jsonl import default_jobs
+    from .routing.command import run_route
+    from .routing.stream import default_jobs
 
     jobs = args.jobs or default_jobs()
     return run_route(load(args.process), args.input, args.at, args.format, jobs, sys.stdout, sys.stderr)
@@ -88,11 +77,11 @@ def cmd_route(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     _needs("docs", "mkdocs", "material", "mkdocs_macros")
-    from .site import build_site
+    from .manual.build import build_site
 
     if not args.config.is_file():
         raise UsageError(f"{args.config}: error: cannot read: no such file")
-    return build_site(args.config, args.site_dir)
+    return build_site(args.config, args.site_dir, args.process)
 
 
 def cmd_diagrams(args: argparse.Namespace) -> int:
@@ -127,7 +116,7 @@ def cmd_jira_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import features_in, render_json, render_text, run_check
+    from .analysis.check import features_in, render_json, render_text, run_check
 
     process = load(args.process)
     if not args.features.is_dir():
@@ -138,10 +127,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from .definition.loader import load_process
     from .diff import compare
     from .diff.report import render_json, render_markdown
-    from .loader import load_process
-    from .revisions import RevisionNotFound, Version, resolve
+    from .diff.revisions import RevisionNotFound, Version, resolve
 
     try:
         old = resolve(args.old, args.process)
@@ -149,8 +138,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     except RevisionNotFound as missing:
         raise UsageError(f"cep diff: error: {missing}") from None
     old_process, new_process = (
-        load_process(args.process, schema_for(args.process, args.schema), display=v.source, content=v.content)
-        for v in (old, new)
+        load_process(args.process, args.schema, display=v.source, content=v.content) for v in (old, new)
     )
     diff = compare(old_process, new_process, old.source, new.source)
     sys.stdout.write(render_json(diff) if args.format == "json" else render_markdown(diff))
@@ -167,15 +155,15 @@ def cmd_spec(args: argparse.Namespace) -> int:
     _needs("test", "pytest", "pytest_bdd")
     if not args.features.is_dir():
         raise UsageError(f"{args.features}: error: not a directory of .feature files")
-    features = Path(__file__).parent / "spec_features.py"  # named, not imported: it binds scenarios under pytest
+    features = Path(__file__).parent / "spec" / "scenarios.py"  # named, not imported: it binds scenarios under pytest
     env = {**os.environ, "CEP_PROCESS": str(args.process), "CEP_FEATURES": str(args.features)}
     extra = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args
-    command = [sys.executable, "-m", "pytest", "-p", "cep.spec", str(features), *extra]
+    command = [sys.executable, "-m", "pytest", "-p", "cep.spec.steps", str(features), *extra]
     return subprocess.run(command, env=env, check=False).returncode
 
 
 def _read(path: Path) -> bytes:
-    from .document import read_definition
+    from .definition.document import read_definition
 
     try:
         return read_definition(path, str(path))
@@ -196,7 +184,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check process definitions; list every problem as FILE:LINE:COL")
     validate.add_argument("files", nargs="*", type=Path, metavar="FILE", help=f"default: {DEFAULT_PROCESS}")
     validate.add_argument("--format", choices=("text", "json"), default="text")
-    validate.add_argument("--schema", type=Path, help=SCHEMA_HELP)
+    validate.add_argument("--schema", type=Path, help=SCHEMA_CHOICE)
     validate.set_defaults(run=cmd_validate)
 
     route = sub.add_parser("route", help="route tickets (JSON Lines) through the process")
@@ -246,7 +234,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", metavar="OLD", help="a file, or a git revision (main, HEAD~1, v1.0.0, …)")
     diff.add_argument("new", metavar="NEW", nargs="?", help="a file or a git revision (default: the working copy)")
     diff.add_argument("--process", type=Path, default=DEFAULT_PROCESS, help=f"default: {DEFAULT_PROCESS}")
-    diff.add_argument("--schema", type=Path, help=SCHEMA_HELP)
+    diff.add_argument("--schema", type=Path, help=SCHEMA_CHOICE)
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
     diff.set_defaults(run=cmd_diff)
 
@@ -270,6 +258,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="validate and build the manual (mkdocs build --strict)")
     build.add_argument("--site-dir", type=Path, default=Path("site"))
+    build.add_argument("--process", type=Path, help="default: the one mkdocs.yml names, else " + str(DEFAULT_PROCESS))
     build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml")
     build.set_defaults(run=cmd_build)
     return parser

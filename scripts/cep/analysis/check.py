@@ -9,11 +9,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analysis import Analysis, Region, Rule, Space, analyse
-from .features import Feature
-from .model import Condition, Process
-from .problems import Location
-from .routing import Router
+from ..definition.model import Condition, Process
+from ..problems import Location
+from ..routing.router import Router
+from ..spec.gherkin import Feature
+from .boxes import Analysis, Region, Rule, Space, analyse
 
 BASE_FIELDS = ("category", "urgency", "impact", "reproduced")
 
@@ -257,6 +257,6 @@ def render_json(report: Report) -> str:
 
 
 def features_in(directory: Path) -> list[Feature]:
-    from .features import read_features
+    from ..spec.gherkin import read_features
 
     return read_features(directory)

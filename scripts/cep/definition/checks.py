@@ -7,10 +7,10 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
+from ..problems import Problem, did_you_mean
 from .document import JsonPath
 from .durations import Duration
 from .model import Condition, Process
-from .problems import Problem, did_you_mean
 
 
 class _Checker:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .problems import InvalidProcess, Location, Problem
+from ..problems import InvalidProcess, Location, Problem
 
 JsonPath = tuple[str | int, ...]
 MAX_BYTES = 2 * 1024 * 1024

@@ -11,19 +11,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import cache
+from .. import cache
+from ..problems import InvalidProcess, Location, Problem
+from . import SCHEMA_BESIDE
 from .document import Document, JsonPath, read_definition
 from .model import Process, build_process
-from .problems import InvalidProcess, Location, Problem
 
 _Positions = list[tuple[JsonPath, int, int]]
 
 
-def load_process(path: Path, schema_path: Path, *, display: str | None = None, content: bytes | None = None) -> Process:
-    """Load and fully validate a process definition; raise InvalidProcess listing every problem.
+def schema_for(process: Path, given: Path | None = None) -> Path:
+    """The schema to validate `process` with: the one asked for, the one beside it (where its modeline points),
+    or the one that comes with cep."""
+    if given is not None:
+        return given
+    beside = process.parent / SCHEMA_BESIDE
+    return beside if beside.is_file() else Path(__file__).parent / SCHEMA_BESIDE.name
+
+
+def load_process(
+    path: Path, schema_path: Path | None = None, *, display: str | None = None, content: bytes | None = None
+) -> Process:
+    """Load and fully validate a process definition; raise InvalidProcess listing every problem. The schema is
+    `schema_path`, else the one `schema_for` chooses.
 
     `content`, when given, is the file's text as read elsewhere (from a git revision): `path` is not read then."""
     file = display or str(path)
+    schema_path = schema_for(path, schema_path)
     try:
         schema = schema_path.read_bytes()
     except OSError as error:
@@ -50,7 +64,7 @@ def _validated(raw: bytes, file: str, schema_bytes: bytes, schema_path: Path) ->
     """The definition parsed and checked against the schema (imported here: a cached definition needs neither
     the YAML parser nor the validator)."""
     from .schema import SchemaFileError, check_schema, parse_schema, validate_schema
-    from .source import decode_document
+    from .yaml_source import decode_document
 
     try:
         schema = parse_schema(schema_bytes, schema_path)

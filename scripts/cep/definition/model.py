@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from ..problems import Location, Problem, did_you_mean
 from .document import Document, JsonPath
 from .durations import Duration, parse_duration
-from .problems import Location, Problem, did_you_mean
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 CONDITION_FIELDS = ("category", "urgency", "impact", "reproduced", "priority")

@@ -12,8 +12,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
 
+from ..problems import Location, Problem, did_you_mean
 from .document import Document
-from .problems import Location, Problem, did_you_mean
 
 _JSON_TYPES = {
     dict: "a mapping",

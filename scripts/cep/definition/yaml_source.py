@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 
 import yaml
 
+from ..problems import InvalidProcess, Location, Problem
 from .document import MAX_BYTES, Document, JsonPath
-from .problems import InvalidProcess, Location, Problem
 
 MAX_NODES = 50_000
 MAX_DEPTH = 64

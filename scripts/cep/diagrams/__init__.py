@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import graphviz
 
-from ..model import Process
+from ..definition.model import Process
 from . import blueprint, communication, flow, matrix
 from .style import accessible
 

@@ -6,8 +6,8 @@ import itertools
 
 import graphviz
 
+from ..definition.model import Process
 from ..manual import pages
-from ..model import Process
 from .style import FILLS, FREE, href, label, new_graph, node_id
 
 

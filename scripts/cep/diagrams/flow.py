@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import graphviz
 
+from ..definition.model import Process
 from ..manual import pages
-from ..model import Process
 from .style import FILLS, FONT, href, label, new_graph, node_id
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import graphviz
 
+from ..definition.model import Process
 from ..manual import pages
 from ..manual.text import readable_contrast
-from ..model import Process
 from .style import INK, href, html_text, new_graph
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..definition.model import Process
 from ..jira import jira_bundle
-from ..model import Process
 from ..output import build_year
 from .behaviour import Behaviour, compare_behaviour
 from .bundle import JsonChange, json_changes

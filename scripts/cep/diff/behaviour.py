@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..analysis import Box, Space
-from ..check import BASE_FIELDS, condition_region
-from ..model import Condition, Process
-from ..routing import Router
+from ..analysis.boxes import Box, Space
+from ..analysis.check import BASE_FIELDS, condition_region
+from ..definition.model import Condition, Process
+from ..routing.router import Router
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from typing import Any
 
 import msgspec
 
-from ..durations import Duration
-from ..model import WEEKDAYS, Condition, Entity, Process, compared_fields
+from ..definition.durations import Duration
+from ..definition.model import WEEKDAYS, Condition, Entity, Process, compared_fields
 
 TIME_GOALS = "Time goals"
 

@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document import read_definition
+from ..definition.document import read_definition
 
 
 class RevisionNotFound(Exception):

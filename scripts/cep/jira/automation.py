@@ -9,8 +9,8 @@ import json
 import re
 from typing import Any
 
-from ..model import Process
-from ..routing import Router
+from ..definition.model import Process
+from ..routing.router import Router
 from .jql import in_list, quote
 from .names import YES, JiraNames
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..model import Process
+from ..definition.model import Process
 from .automation import RuleWriter
 from .jql import in_list, quote
 from .names import NO, SYSTEM_FIELDS, YES, JiraNames
@@ -251,7 +251,7 @@ class _Bundle:
         p = self.process
         return {
             "schema_version": SCHEMA_VERSION,
-            "generated_from": "process/escalation.yaml",
+            "generated_from": p.document.file,
             "process": {"id": p.meta.id, "name": p.meta.name, "version": p.meta.version},
             "endpoints": ENDPOINTS,
             "placeholders": {

@@ -1,5 +1,5 @@
 """Proof that the generated automation routes like the manual: read the rules back (JQL parsed, not matched),
-run them in order over every kind of ticket the model's fields allow, and compare with `cep.routing`."""
+run them in order over every kind of ticket the model's fields allow, and compare with `cep.routing.router`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..model import Process
-from ..routing import Router
-from ..tickets import Ticket
+from ..definition.model import Process
+from ..routing.router import Router
+from ..routing.tickets import Ticket
 from . import automation as kinds
 from .jql import parse
 from .names import NO, YES, JiraNames

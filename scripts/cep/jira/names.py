@@ -6,7 +6,7 @@ import re
 import uuid
 from typing import Any
 
-from ..model import Condition, Process, TemplateField
+from ..definition.model import Condition, Process, TemplateField
 from .jql import in_list, quote
 
 YES, NO = "Yes", "No"

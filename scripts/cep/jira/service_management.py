@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..calendars import BusinessCalendar
-from ..durations import Duration
-from ..model import Process
+from ..definition.durations import Duration
+from ..definition.model import Process
+from ..routing.calendars import BusinessCalendar
 from .jql import in_list, quote
 from .names import JiraNames
 

@@ -8,13 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..definition import DEFAULT_PROCESS
 
-def _last_change(root: Path) -> str:
+
+def _last_change(process: Path) -> str:
     """When the process definition last changed in git, so that dates in the site do not depend on the day."""
     try:
         done = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", "process/escalation.yaml"],
-            cwd=root,
+            ["git", "log", "-1", "--format=%ct", "--", process.name],
+            cwd=process.parent,
             capture_output=True,
             text=True,
             check=False,
@@ -25,7 +27,7 @@ def _last_change(root: Path) -> str:
     return done.stdout.strip() or "0"
 
 
-def _mkdocs_build(config_file: Path, site_dir: Path) -> bool:
+def _mkdocs_build(config_file: Path, site_dir: Path, process: Path | None) -> bool:
     """`mkdocs build --strict`, in this process; warnings and errors go to stderr as mkdocs prints them."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -39,6 +41,8 @@ def _mkdocs_build(config_file: Path, site_dir: Path) -> bool:
     logger.setLevel(logging.INFO)
     try:
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+        if process is not None:  # the definition named on the command line, in place of mkdocs.yml's
+            config.plugins["cep"].config.process = str(process.resolve())
         build(config)
         return True
     except MkDocsException as error:
@@ -50,11 +54,15 @@ def _mkdocs_build(config_file: Path, site_dir: Path) -> bool:
         logger.removeHandler(handler)
 
 
-def build_site(config: Path, site_dir: Path) -> int:
-    """Build the manual; on success replace `site_dir` whole, on failure leave it untouched. Exit code."""
-    from .output import replace_directory
+def build_site(config: Path, site_dir: Path, process: Path | None = None) -> int:
+    """Build the manual (of `process`, else of the definition mkdocs.yml names); on success replace `site_dir`
+    whole, on failure leave it untouched. Exit code."""
+    from ..output import replace_directory
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    os.environ.setdefault("SOURCE_DATE_EPOCH", _last_change(config.resolve().parent))
-    built = replace_directory(site_dir, "cep build", lambda staging: _mkdocs_build(config.resolve(), staging))
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _last_change(process or config.resolve().parent / DEFAULT_PROCESS))
+    keep = (process,) if process else ()
+    built = replace_directory(
+        site_dir, "cep build", lambda staging: _mkdocs_build(config.resolve(), staging, process), keep
+    )
     return 0 if built else 1

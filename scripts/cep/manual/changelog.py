@@ -10,12 +10,12 @@ from pathlib import Path
 
 import yaml
 
+from ..definition.loader import load_process
+from ..definition.model import Process
 from ..diff import compare
 from ..diff.report import changes_list, headline
-from ..loader import load_process
-from ..model import Process
+from ..diff.revisions import Commit, at_revisions, history
 from ..problems import InvalidProcess
-from ..revisions import Commit, at_revisions, history
 from .text import esc
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from ..check import Report
-from ..model import Process
+from ..analysis.check import Report
+from ..definition.model import Process
 from . import pages
 from .reference import Manual
 from .text import attr, esc, table

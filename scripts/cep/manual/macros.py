@@ -12,10 +12,10 @@ from typing import Any
 from jinja2.exceptions import UndefinedError
 from mkdocs_macros.errors import format_error
 
-from ..check import run_check
-from ..features import read_results
-from ..model import UnknownName
+from ..analysis.check import run_check
+from ..definition.model import UnknownName
 from ..output import build_year
+from ..spec.gherkin import read_results
 from . import jira_page, pages
 from .changelog import changelog
 from .health import process_health
@@ -86,7 +86,7 @@ def define_env(env: Any) -> None:
 
     @env.macro
     def process_changelog() -> str:
-        return changelog(plugin.root / plugin.config.process, plugin.root / plugin.config.schema, plugin.process)
+        return changelog(plugin.root / plugin.config.process, plugin.schema, plugin.process)
 
     @env.macro
     def health() -> str:

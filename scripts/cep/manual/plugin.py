@@ -18,11 +18,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.theme import Theme
 
-from ..features import Feature
-from ..loader import load_process
-from ..model import Process
+from ..definition import DEFAULT_PROCESS
+from ..definition.loader import load_process, schema_for
+from ..definition.model import Process
 from ..output import build_year, dump_json
 from ..problems import InvalidProcess, render_text
+from ..spec.gherkin import Feature
 
 JIRA_BUNDLE = "downloads/jira-bundle.json"
 TEMPLATE_CACHE = ".cache/cep/templates"  # beside mkdocs.yml, where mkdocs-material's plugins keep theirs
@@ -38,8 +39,8 @@ class _TemplateCache(FileSystemBytecodeCache):
 
 
 class ManualConfig(Config):
-    process = config_options.Type(str, default="process/escalation.yaml")
-    schema = config_options.Type(str, default="process/schema/process.schema.json")
+    process = config_options.Type(str, default=str(DEFAULT_PROCESS))
+    schema = config_options.Optional(config_options.Type(str))  # default: the loader's choice
     features = config_options.Type(str, default="features")
     report = config_options.Type(str, default="reports/cucumber.json")
 
@@ -99,7 +100,7 @@ class ManualPlugin(BasePlugin[ManualConfig]):
     @cached_property
     def features(self) -> list[Feature]:
         """The executable specification's scenarios, read once per build (two pages show them)."""
-        from ..features import read_features
+        from ..spec.gherkin import read_features
 
         return read_features(self.root / self.config.features)
 
@@ -126,8 +127,9 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         self.page_problems: list[str] = []
         self.root = Path(config.config_file_path).resolve().parent
         path = self.root / self.config.process
+        self.schema = schema_for(path, self.root / self.config.schema if self.config.schema else None)
         try:
-            self.process = load_process(path, self.root / self.config.schema, display=self.config.process)
+            self.process = load_process(path, self.schema, display=self.config.process)
         except InvalidProcess as invalid:
             raise PluginError("the process definition is invalid:\n" + render_text(invalid.problems)) from None
         except OSError as error:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from ..calendars import fix_window_start
+from ..definition.model import Condition, Process, Template
 from ..diagrams.style import place
-from ..model import Condition, Process, Template
-from ..routing import Router
-from ..tickets import Ticket
+from ..routing.calendars import fix_window_start
+from ..routing.router import Router
+from ..routing.tickets import Ticket
 from . import pages
 from .text import bullets, esc, numbered, readable_contrast, table, when
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..features import Feature
+from ..spec.gherkin import Feature
 from .text import esc, table
 
 _BADGES = {"passed": "✅ passed", "failed": "❌ failed", None: "⚪ not run"}

@@ -14,9 +14,9 @@ from itertools import accumulate, chain
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from . import cache
-from .durations import Duration
-from .model import Calendar
+from .. import cache
+from ..definition.durations import Duration
+from ..definition.model import Calendar
 
 _MOMENTS_KEPT = 200_000  # deadlines remembered per calendar
 _CLOCK = [b"%02d:%02d" % divmod(minute, 60) for minute in range(24 * 60)]  # the parts of a time of day, written

@@ -6,10 +6,10 @@ import gc
 import sys
 from typing import TextIO
 
-from .model import Process
-from .problems import Problem
-from .route_jsonl import worth_splitting, write_jsonl, write_jsonl_split
-from .routing import Decision, Router
+from ..definition.model import Process
+from ..problems import Problem
+from .router import Decision, Router
+from .stream import worth_splitting, write_jsonl, write_jsonl_split
 from .tickets import parse_moment, read_tickets
 
 _COLUMNS = ("id", "route", "priority", "trigger", "first response due", "resolution / review due", "missing")
@@ -38,7 +38,7 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 def run_route(
     process: Process, source: str, at_text: str | None, fmt: str | None, jobs: int, out: TextIO, err: TextIO
 ) -> int:
-    from .cli import UsageError
+    from ..cli import UsageError
 
     try:
         at = parse_moment(at_text, "--at") if at_text else None

@@ -15,8 +15,8 @@ from typing import Any, NamedTuple
 
 import msgspec
 
+from ..definition.model import FixWindow, Handover, Process, Template, Trigger
 from .calendars import BusinessCalendar, fix_window_start
-from .model import FixWindow, Handover, Process, Template, Trigger
 from .tickets import Ticket, TriageLine, parse_moment
 
 # Ticket attributes that also fill the template fields of the same name.

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import BinaryIO, TextIO
 
-from .problems import Problem
-from .routing import Router, decision_json
+from ..problems import Problem
+from .router import Router, decision_json
 from .tickets import TicketParser
 
 

@@ -11,8 +11,8 @@ from typing import Any, Literal, NamedTuple
 
 import msgspec
 
-from .model import Process
-from .problems import Location, Problem, did_you_mean
+from ..definition.model import Process
+from ..problems import Location, Problem, did_you_mean
 
 # The years a ticket's times may fall in: calendars lay out whole years of days between any two times they meet.
 YEARS = range(1970, 2101)

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import InvalidProcess, Location, Problem
+from ..problems import InvalidProcess, Location, Problem
 
 
 @dataclass(frozen=True)

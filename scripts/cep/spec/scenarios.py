@@ -1,4 +1,4 @@
-"""The feature files `cep spec` runs (CEP_FEATURES, default features/), bound to the `cep.spec` step vocabulary.
+"""The feature files `cep spec` runs (CEP_FEATURES, default features/), bound to the `cep.spec.steps` step vocabulary.
 
 Collected by pytest only when named on its command line, as `cep spec` does."""
 

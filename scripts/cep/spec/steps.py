@@ -1,8 +1,8 @@
-"""The executable specification's step vocabulary, a pytest plugin: business phrases over cep.routing, names
+"""The executable specification's step vocabulary, a pytest plugin: business phrases over cep.routing.router, names
 resolved via the model. `cep spec` runs any repository's features/ with it.
 
 Names in steps are the manual's names (tier names, template names, clock names) or ids; an unknown name fails
-with the list of names that exist. CEP_PROCESS names the definition (default: process/escalation.yaml).
+with the list of names that exist. CEP_PROCESS names the definition (default: cep.definition.DEFAULT_PROCESS).
 """
 
 from __future__ import annotations
@@ -18,20 +18,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from cep.loader import load_process
-from cep.model import Process, Template, UnknownName
-from cep.routing import Decision, Router, normalise_field
-from cep.tickets import TicketParser
+from cep.definition import DEFAULT_PROCESS
+from cep.definition.loader import load_process
+from cep.definition.model import Process, Template, UnknownName
+from cep.routing.router import Decision, Router, normalise_field
+from cep.routing.tickets import TicketParser
 
 _LOCAL = re.compile(r"^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+)?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$")
 
 
 @pytest.fixture(scope="session")
 def process() -> Process:
-    from cep.cli import schema_for
-
-    path = Path(os.environ.get("CEP_PROCESS", "process/escalation.yaml"))
-    return load_process(path, schema_for(path))
+    return load_process(Path(os.environ.get("CEP_PROCESS", DEFAULT_PROCESS)))
 
 
 @pytest.fixture(scope="session")

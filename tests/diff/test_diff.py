@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from cep.model import Process
-from cep.routing import Router
+from cep.definition.model import Process
+from cep.routing.router import Router
 from project import PROCESS, SCHEMA, build_manual, copy_project, git, load_changed
 
 FIELDS = ("category", "urgency", "impact", "reproduced")
@@ -80,7 +80,7 @@ def pair(tmp_path: Path):
 
 
 def load(path: Path) -> Process:
-    from cep.loader import load_process
+    from cep.definition.loader import load_process
 
     return load_process(path, SCHEMA)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cep.definition.yaml_source import parse_text
 from cep.problems import InvalidProcess
-from cep.source import parse_text
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_positions_are_one_based_for_values_and_keys() -> None:
 
 
 def test_byte_order_mark_is_accepted(tmp_path) -> None:
-    from cep.source import decode_document
+    from cep.definition.yaml_source import decode_document
 
     assert decode_document(b"\xef\xbb\xbfa: 1\n", "bom.yaml").data == {"a": 1}
 

@@ -144,8 +144,8 @@ def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
     # `cep route` writes lines from cached fragments; they must be exactly json.dumps of the documented object.
     import itertools
 
-    from cep.routing import Router, decision_json
-    from cep.tickets import TicketParser
+    from cep.routing.router import Router, decision_json
+    from cep.routing.tickets import TicketParser
 
     router, parser = Router(process), TicketParser(process)
     domains = process.domains()
@@ -184,7 +184,7 @@ def test_lines_read_in_one_step_give_what_reading_field_by_field_gives(process) 
     # one the general path (JSON, then TicketParser.parse) gives.
     import itertools
 
-    from cep.tickets import TicketParser, read_tickets
+    from cep.routing.tickets import TicketParser, read_tickets
 
     parser = TicketParser(process)
     variants = {
@@ -226,9 +226,9 @@ def test_lines_routed_straight_from_their_triage_fields_equal_the_reference_enco
     import io
     import itertools
 
-    from cep.route_jsonl import write_jsonl
-    from cep.routing import Router, decision_json
-    from cep.tickets import TicketParser
+    from cep.routing.router import Router, decision_json
+    from cep.routing.stream import write_jsonl
+    from cep.routing.tickets import TicketParser
 
     router, parser = Router(process), TicketParser(process)
     domains = process.domains()
@@ -268,7 +268,7 @@ def _cep_route(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_large_file_routed_in_parallel_gives_the_same_lines_and_problems(tmp_path) -> None:
-    from cep import route_jsonl
+    from cep.routing import stream as route_jsonl
 
     tickets = [dict(t, id=f"{t['id']}{n}") for n in range(4_000) for t in TICKETS]
     lines = [json.dumps(t) for t in tickets]
@@ -359,8 +359,8 @@ def test_a_worker_that_fails_gives_what_routing_alone_gives(process, tmp_path) -
     what routing alone writes, problems included."""
     import io
 
-    from cep import route_jsonl
-    from cep.routing import Router
+    from cep.routing import stream as route_jsonl
+    from cep.routing.router import Router
 
     path = tmp_path / "many.jsonl"
     path.write_text(STDIN * 20_000 + '{"id": "late", "category": "bugg"}\n')

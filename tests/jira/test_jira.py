@@ -12,10 +12,10 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 
+from cep.definition.model import Process
 from cep.jira import jira_bundle
 from cep.jira.equivalence import check_equivalence
 from cep.jira.jql import JqlError, parse, quote
-from cep.model import Process
 from project import ROOT, load_changed
 
 SCHEMAS = ROOT / "process" / "schema"

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cep.analysis import Rule, Space, analyse
+from cep.analysis.boxes import Rule, Space, analyse
 from project import PROCESS, ROOT
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from cep.model import Process
+from cep.definition.model import Process
 from project import ROOT
 
 CHROMIUM = "/usr/bin/chromium"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from cep.model import Process
+from cep.definition.model import Process
 
 TIERS = {
     "tier-1": "support-agent",

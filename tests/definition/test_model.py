@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from msgspec.structs import replace
 
-from cep.loader import load_process
-from cep.model import Process
+from cep.definition.loader import load_process
+from cep.definition.model import Process
 from project import PROCESS, SCHEMA
 
 

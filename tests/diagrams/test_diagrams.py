@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from cep.definition.model import Process
 from cep.diagrams import DIAGRAMS, render
-from cep.model import Process
 from project import load_changed
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from msgspec.structs import replace
 
-from cep.calendars import BusinessCalendar, fix_window_start
-from cep.durations import parse_duration
-from cep.model import Calendar, Process
+from cep.definition.durations import parse_duration
+from cep.definition.model import Calendar, Process
 from cep.problems import Location
+from cep.routing.calendars import BusinessCalendar, fix_window_start
 
 JHB = ZoneInfo("Africa/Johannesburg")
 
