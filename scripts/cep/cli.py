@@ -10,13 +10,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .definition import DEFAULT_PROCESS, SCHEMA_CHOICE
-from .problems import InvalidProcess, OutputError, Problem, render_json, render_text
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A bad command line or an unreadable input: exit 2."""
+from .problems import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    CepError,
+    InvalidProcess,
+    Problem,
+    UsageError,
+    render_json,
+    render_text,
+)
 
 
 def load(path: Path, schema: Path | None = None):  # -> Process; imported lazily so `cep --help` stays fast
@@ -86,16 +90,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_diagrams(args: argparse.Namespace) -> int:
     _needs("docs", "graphviz")
-    from .diagrams import DIAGRAMS, DotMissing, render
+    from .diagrams import DIAGRAMS, render
     from .diagrams.style import place
     from .output import write_tree
 
     process = load(args.process)
-    try:
-        files = {f"{name}.{args.format}": render(process, name, args.format) for name in DIAGRAMS}
-    except DotMissing as missing:
-        print(f"cep diagrams: error: {missing}", file=sys.stderr)
-        return EXIT_USAGE
+    files = {f"{name}.{args.format}": render(process, name, args.format) for name in DIAGRAMS}
     if args.format == "svg":
         files = {name: place(svg.decode("utf-8"), args.link_base).encode("utf-8") for name, svg in files.items()}
     write_tree(args.out, "cep diagrams", files, keep=(args.process,))
@@ -136,7 +136,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         old = resolve(args.old, args.process)
         new = resolve(args.new, args.process) if args.new else Version(str(args.process), _read(args.process))
     except RevisionNotFound as missing:
-        raise UsageError(f"cep diff: error: {missing}") from None
+        raise UsageError(f"cep diff: error: {missing}") from None  # the revision module does not know the command
     old_process, new_process = (
         load_process(args.process, args.schema, display=v.source, content=v.content) for v in (old, new)
     )
@@ -276,12 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(encoding="utf-8")
     try:
         return run(args)
-    except (UsageError, OutputError) as error:
+    except CepError as error:
         print(error, file=sys.stderr)
-        return EXIT_USAGE
-    except InvalidProcess as invalid:
-        sys.stderr.write(render_text(invalid.problems))
-        return EXIT_INVALID
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

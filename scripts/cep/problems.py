@@ -1,4 +1,5 @@
-"""Problems found in the input and how they are reported (like a compiler, or as JSON); output that cannot be made."""
+"""Every user-facing error and its exit code: problems found in the input and how they are reported (like a
+compiler, or as JSON), a bad command line or unreadable input, output that cannot be made."""
 
 from __future__ import annotations
 
@@ -36,15 +37,30 @@ class Problem:
         return f"{self.location}: {self.severity}: {self.message}{hint}"
 
 
-class InvalidProcess(Exception):
-    """Raised once, at the loader's boundary, with every problem found."""
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class CepError(Exception):
+    """An error the user is told of, in one or more lines, with the exit code it ends a command with."""
+
+    exit_code = EXIT_USAGE
+
+
+class InvalidProcess(CepError):
+    """Raised once, at the loader's boundary, with every problem found (exit 1)."""
+
+    exit_code = EXIT_INVALID
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class OutputError(Exception):
+class UsageError(CepError):
+    """A bad command line, an unreadable input or a missing tool (exit 2); the message is said as it is."""
+
+
+class OutputError(CepError):
     """A place output cannot be written to, said as `PATH: error: cannot write: why` (exit 2)."""
 
     def __init__(self, target: Path, why: str | OSError) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 
 from ..definition.model import Condition, Process
 from ..problems import Location
-from ..routing.router import Router
 from ..spec.gherkin import Feature
 from .boxes import Analysis, Region, Rule, Space, analyse
 
@@ -60,7 +59,7 @@ def ticket_space(process: Process) -> Space:
     return Space({name: domains[name] for name in BASE_FIELDS})
 
 
-def condition_region(process: Process, space: Space, router: Router, condition: Condition) -> Region:
+def condition_region(process: Process, space: Space, condition: Condition) -> Region:
     """The tickets a condition matches; a priority term becomes the matrix cells (and floors) that give it."""
     base = {name: values for name, values in condition.terms if name != "priority"}
     priorities = condition.allowed("priority")
@@ -70,7 +69,7 @@ def condition_region(process: Process, space: Space, router: Router, condition: 
     region = []
     for u in process.urgency:
         for i in process.impact:
-            categories = [c.id for c in process.categories if router.priority_of(c.id, u.id, i.id)[0] in priorities]
+            categories = [c.id for c in process.categories if process.priority_for(c.id, u.id, i.id)[0] in priorities]
             cell = {
                 **base,
                 "urgency": [u.id] if u.id in base.get("urgency", [u.id]) else [],
@@ -84,8 +83,7 @@ def condition_region(process: Process, space: Space, router: Router, condition: 
 
 
 def trigger_rules(process: Process, space: Space) -> list[Rule]:
-    router = Router(process)
-    return [Rule(t.id, condition_region(process, space, router, t.when)) for t in process.triggers]
+    return [Rule(t.id, condition_region(process, space, t.when)) for t in process.triggers]
 
 
 def soundness(process: Process, analysis: Analysis) -> list[Finding]:
@@ -139,7 +137,6 @@ def _scenario_runs(feature: Feature) -> list[list[str]]:
 
 
 def coverage(process: Process, features: list[Feature]) -> Coverage:
-    router = Router(process)
     clock_words = {
         "first_response": "first response",
         "resolution": "resolution",
@@ -187,7 +184,7 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
                     v in process.domains()[k]
                     for k, v in (("category", category), ("urgency", urgency), ("impact", impact))
                 ):
-                    priority = router.priority_of(category, urgency, impact)[0]
+                    priority = process.priority_for(category, urgency, impact)[0]
                     for clock, word in clock_words.items():
                         if re.search(rf"{word}( clock)? is (due|\")", lowered):
                             seen["time goals"].add(word if clock == "review" else f"{priority} {word}")

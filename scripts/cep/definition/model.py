@@ -391,6 +391,17 @@ class Process(Entity):
     def level(self, scale: str, name: str) -> Level:
         return self._find(f"{scale} level", self.urgency if scale == "urgency" else self.impact, name)
 
+    def priority_for(self, category: str, urgency: str, impact: str) -> tuple[str, str]:
+        """(priority, matrix cell's priority) of a ticket: the matrix's answer, raised by its category's floor
+        (a floor can only raise a priority, never lower it)."""
+        cell = self.matrix[(urgency, impact)]
+        rank = {p.id: i for i, p in enumerate(self.priorities)}
+        priority = cell
+        for floor in self.floors:
+            if floor.category == category and rank[priority] > rank[floor.minimum]:
+                priority = floor.minimum
+        return priority, cell
+
     def priority_grid(self) -> list[tuple[Level, list[Priority]]]:
         """The priority matrix as rows: each urgency level with the priority of every impact level, in order."""
         return [(u, [self.priority(self.matrix[(u.id, i.id)]) for i in self.impact]) for u in self.urgency]

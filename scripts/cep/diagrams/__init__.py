@@ -8,6 +8,7 @@ from collections.abc import Callable
 import graphviz
 
 from ..definition.model import Process
+from ..problems import UsageError
 from . import blueprint, communication, flow, matrix
 from .style import accessible
 
@@ -20,19 +21,19 @@ DIAGRAMS: dict[str, Callable[[Process], tuple[graphviz.Digraph, str, str]]] = {
 INSTALL_HINT = "Graphviz's `dot` is not installed: install it with `apt-get install graphviz` (Debian/Ubuntu)"
 
 
-class DotMissing(RuntimeError):
-    """Graphviz's `dot` program is not on PATH."""
+class DotMissing(UsageError):
+    """Graphviz's `dot` program is not on PATH (exit 2)."""
 
 
 def render(process: Process, name: str, fmt: str = "svg") -> bytes:
     """One diagram rendered by `dot`; SVG gets a title and description for screen readers."""
     if shutil.which("dot") is None:
-        raise DotMissing(INSTALL_HINT)
+        raise DotMissing(f"cep diagrams: error: {INSTALL_HINT}")
     graph, title, description = DIAGRAMS[name](process)
     try:
         output = graph.pipe(format=fmt)
     except graphviz.ExecutableNotFound:
-        raise DotMissing(INSTALL_HINT) from None
+        raise DotMissing(f"cep diagrams: error: {INSTALL_HINT}") from None
     if fmt != "svg":
         return output
     return accessible(output.decode("utf-8"), name, title, description).encode("utf-8")

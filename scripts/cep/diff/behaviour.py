@@ -48,7 +48,7 @@ def _decided(process: Process, space: Space) -> list[tuple[Box, Outcome]]:
     router = Router(process)
     conditions = [t.when for t in process.triggers] + [a.when for a in process.announcements]
     conditions += [Condition((("priority", frozenset({p.id})),)) for p in process.priorities]
-    atoms = space.refine(condition_region(process, space, router, c) for c in conditions)
+    atoms = space.refine(condition_region(process, space, c) for c in conditions)
     decided = []
     for atom in atoms:
         ticket = space.example([atom])

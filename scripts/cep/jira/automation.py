@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 from ..definition.model import Process
-from ..routing.router import Router
 from .jql import in_list, quote
 from .names import YES, JiraNames
 
@@ -92,7 +91,6 @@ class RuleWriter:
     def __init__(self, process: Process, names: JiraNames) -> None:
         self.process = process
         self.names = names
-        self.router = Router(process)
         self.fields = names.fields
 
     def post(self, channel: str, said: str) -> dict[str, Any]:
@@ -159,7 +157,7 @@ class RuleWriter:
         for category_jql, category in classes:
             cells = []
             for u in p.urgency:
-                impacts = [i.id for i in p.impact if self.router.priority_of(category, u.id, i.id)[0] == priority]
+                impacts = [i.id for i in p.impact if self.process.priority_for(category, u.id, i.id)[0] == priority]
                 if impacts:
                     cells.append(
                         f"({in_list(self.fields['urgency'], [u.id])} AND {in_list(self.fields['impact'], impacts)})"

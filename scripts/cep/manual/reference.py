@@ -266,7 +266,7 @@ class Manual:
         review = p.clocks["review"].categories
         for category in (c.id for c in p.categories if c.id not in review):
             for (u, i), _ in p.matrix.items():
-                if self.router.priority_of(category, u, i)[0] == priority_id:
+                if self.process.priority_for(category, u, i)[0] == priority_id:
                     return Ticket(priority_id, category, u, i, created, tier=self.router.triage_tier)
         return None
 

@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 from ..definition.model import Process
-from ..problems import Problem
+from ..problems import Problem, UsageError
 from .router import Decision, Router
 from .stream import worth_splitting, write_jsonl, write_jsonl_split
 from .tickets import parse_moment, read_tickets
@@ -38,8 +38,6 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 def run_route(
     process: Process, source: str, at_text: str | None, fmt: str | None, jobs: int, out: TextIO, err: TextIO
 ) -> int:
-    from ..cli import UsageError
-
     try:
         at = parse_moment(at_text, "--at") if at_text else None
     except ValueError as error:

@@ -93,7 +93,7 @@ class Router:
     def __init__(self, process: Process) -> None:
         self.process = process
         self.calendars = {c.id: BusinessCalendar(c) for c in process.calendars}
-        self.rank = {p.id: i for i, p in enumerate(process.priorities)}
+
         self.priorities = {p.id: p for p in process.priorities}
         self.templates = {t.id: t for t in process.templates}
         self.tier_names = {t.id: t.name for t in process.tiers}
@@ -109,18 +109,9 @@ class Router:
         self.path = lru_cache(maxsize=4096)(self._path)
 
     # -- what the fields decide ---------------------------------------------------------------------------
-    def priority_of(self, category: str, urgency: str, impact: str) -> tuple[str, str]:
-        """(priority, matrix cell's priority): the floors can only raise the matrix's answer."""
-        cell = self.process.matrix[(urgency, impact)]
-        priority = cell
-        for floor in self.process.floors:
-            if floor.category == category and self.rank[priority] > self.rank[floor.minimum]:
-                priority = floor.minimum
-        return priority, cell
-
     def _path(self, category: str, urgency: str, impact: str, reproduced: bool, tier: str, code: bool) -> _Path:
         clocks = self.process.clocks
-        priority, cell = self.priority_of(category, urgency, impact)
+        priority, cell = self.process.priority_for(category, urgency, impact)
         values = {
             "category": category,
             "urgency": urgency,
