@@ -16,7 +16,7 @@ import yaml
 
 from project import build_manual, copy_project
 
-PAYLOAD = " <script>alert(1)</script><img src=x onerror=alert(2)> {{issue.reporter.emailAddress}}"
+PAYLOAD = " </title><script>alert(1)</script><img src=x onerror=alert(2)> {{issue.reporter.emailAddress}}"
 PAYLOAD += " \"q' & *em* [l](javascript:alert(3))"
 FREE_TEXT = {"name", "summary", "responsibilities", "challenges", "needs", "definition", "purpose", "hint"}
 RAW = ("<script>alert", "<img src=x", 'href="javascript:')
@@ -52,7 +52,9 @@ def test_the_manual_shows_the_text_and_runs_none_of_it(project, tmp_path) -> Non
         text = page.read_text(encoding="utf-8")
         assert not [raw for raw in RAW if raw in text], page
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in home  # shown as written, in the title and the footer
+    assert (
+        "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in home
+    )  # shown as written, in the title and the footer
     assert re.search(r'<div class="md-copyright__highlight">[^<]*&lt;script&gt;alert\(1\)', home)
 
 

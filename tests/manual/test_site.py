@@ -171,7 +171,7 @@ def test_health_page_counts_what_the_router_does(site: Path, process: Process) -
     domains = process.domains()
     created = datetime(2026, 11, 23, 9, tzinfo=UTC)
     decided = Counter(
-        router.route(Ticket("t", c, u, i, created, reproduced=r)).trigger
+        router.route(Ticket("t", c, u, i, created, r, process.default_route.tier)).trigger
         for c, u, i, r in itertools.product(*(domains[f] for f in ("category", "urgency", "impact", "reproduced")))
     )
     health = page(site, "health")
@@ -263,17 +263,17 @@ def test_renaming_the_triage_tier_id_keeps_the_worked_examples(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        ('{{ playbook("no-such-role") }}', "docs/playbooks/developer.md: error: unknown role 'no-such-role'; known: "),
+        ('{{ playbook("no-such-role") }}', "docs/reference/handovers.md: error: unknown role 'no-such-role'; known: "),
         (
             '{{ playbok("developer") }}',
-            "docs/playbooks/developer.md:8: error: 'playbok' is undefined; the manual's macros: ",
+            "docs/reference/handovers.md:5: error: 'playbok' is undefined; the manual's macros: ",
         ),
     ],
 )
 def test_a_page_with_a_bad_macro_call_fails_cleanly(tmp_path: Path, call: str, message: str) -> None:
     project = copy_project(tmp_path / "project")
-    page_file = project / "docs" / "playbooks" / "developer.md"
-    page_file.write_text(page_file.read_text(encoding="utf-8").replace('{{ playbook("developer") }}', f"\n\n{call}"))
+    page_file = project / "docs" / "reference" / "handovers.md"
+    page_file.write_text(page_file.read_text(encoding="utf-8").replace("{{ handovers() }}", f"\n\n{call}"))
     done = build_manual(project, tmp_path / "site")
     assert done.returncode == 1
     assert message in done.stderr and "Traceback" not in done.stderr

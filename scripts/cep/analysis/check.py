@@ -11,7 +11,7 @@ from typing import Any
 
 from ..definition.model import Condition, Process
 from ..problems import Location
-from ..spec.gherkin import Feature
+from ..spec.gherkin import TICKET_STEP, Feature
 from .boxes import Analysis, Region, Rule, Space, analyse
 
 BASE_FIELDS = ("category", "urgency", "impact", "reproduced")
@@ -120,7 +120,6 @@ def soundness(process: Process, analysis: Analysis) -> list[Finding]:
 
 
 # -- coverage by the specification -----------------------------------------------------------------------------------
-_TICKET = re.compile(r'an? "([^"]+)" ticket with "([^"]+)" urgency and "([^"]+)" impact')
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
@@ -161,7 +160,7 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
         for run in _scenario_runs(feature):
             text = "\n".join(run)
             lowered = text.lower()
-            tickets = [m.groups() for line in run for m in [_TICKET.search(line)] if m]
+            tickets = [m.groups() for line in run for m in [TICKET_STEP.search(line)] if m]
             for quoted in _QUOTED.findall(text):
                 if quoted in wanted["triggers"]:
                     seen["triggers"].add(quoted)

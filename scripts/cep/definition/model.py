@@ -80,11 +80,7 @@ class Condition(msgspec.Struct, frozen=True):
             values = sorted(allowed, key=lambda v: (order.index(v) if v in order else len(order), str(v)))
             if key == "reproduced":
                 parts.append(
-                    "reproduced by Tier 1"
-                    if values == [True]
-                    else "not reproduced"
-                    if values == [False]
-                    else "reproduced or not"
+                    "reproduced" if values == [True] else "not reproduced" if values == [False] else "reproduced or not"
                 )
             else:
                 parts.append(f"{key} is {' or '.join(str(v) for v in values)}")

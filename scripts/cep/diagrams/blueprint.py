@@ -80,7 +80,7 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
                 f"Hand over to {tiers[h.to_tier].short_name}"
                 + (f" with the {process.template(h.template).name}" if h.template else "")
                 + (f"\n{', '.join(h.fix_window.priorities)} wait for the bug-fix window" if h.fix_window else ""),
-                {"href": href(pages.TIER_3, "handover", h.id)},
+                {"href": href(pages.HANDOVERS, "handover", h.id)},
             )
             for i, h in enumerate(process.handovers)
             if h.from_tier == tier.id
@@ -147,7 +147,8 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
     for source, channel in sorted(posts):
         graph.edge(source, channel, style="dotted", arrowhead="none")
     description = (
-        "The journey of a request in lanes: what the customer does and sees, what Tier 1 does in "
+        "The journey of a request in lanes: what the customer does and sees, what "
+        f"{tiers[contact].short_name} does in "
         "front of the customer, the line of visibility, the work of the tiers behind it with each "
         "step's time goal and hand-over template, and the systems that support them."
     )

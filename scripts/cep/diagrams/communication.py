@@ -40,7 +40,7 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
         for i, a in enumerate(process.announcements)
     ]
     events += [
-        (node_id("handover", h.id, i), f"Hand-over: {h.name}", h.notify, href(pages.TIER_3, "handover", h.id))
+        (node_id("handover", h.id, i), f"Hand-over: {h.name}", h.notify, href(pages.HANDOVERS, "handover", h.id))
         for i, h in enumerate(process.handovers)
     ]
     events += [

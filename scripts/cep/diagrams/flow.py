@@ -44,7 +44,8 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
             tooltip=label(trigger.summary),
         )
     stays = "stays"
-    graph.node(stays, "Resolved at Tier 1", shape="oval", fillcolor=FILLS["customer"])
+    triage_name = process.tier(process.default_route.tier).short_name
+    graph.node(stays, label(f"Resolved at {triage_name}"), shape="oval", fillcolor=FILLS["customer"])
     graph.edge(
         triage, stays, label=label(f"no trigger matched: {process.default_route.summary}"), href=href(pages.TRIGGERS)
     )
@@ -61,7 +62,7 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
             tier_nodes[handover.from_tier],
             tier_nodes[handover.to_tier],
             label=label(text),
-            href=href(pages.TIER_3, "handover", handover.id),
+            href=href(pages.HANDOVERS, "handover", handover.id),
             penwidth="2",
         )
     alerted = {r.alert for r in process.breaches if r.alert}
@@ -88,7 +89,7 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
             )
     description = (
         f"How tickets move between the {len(process.tiers)} tiers: the {len(process.triggers)} escalation "
-        f"triggers in the order Tier 1 checks them, the hand-overs to development, and the dashed "
+        f"triggers in the order {triage_name} checks them, the hand-overs to development, and the dashed "
         f"escalations when a time goal is missed."
     )
     return graph, title, description

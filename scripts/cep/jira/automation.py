@@ -190,7 +190,7 @@ class RuleWriter:
         at_triage = f"({in_list(self.fields['tier'], [triage])} OR {quote(self.fields['tier'])} is EMPTY)"
         return self.rule(
             "CEP: route by the escalation triggers, in order",
-            "Tier 1 checks the triggers in order; the first that matches decides the route.",
+            f"{p.tier(triage).short_name} checks the triggers in order; the first that matches decides the route.",
             self.on_fields("category", "urgency", "impact", "reproduced", "priority"),
             [jql_condition(at_triage), first_match(branches)],
         )

@@ -66,14 +66,18 @@ class _Bundle:
 
     def fields(self) -> list[dict[str, Any]]:
         p, f = self.process, self.names.fields
+        triage = p.tier(p.default_route.tier).short_name
+        coders = ", ".join(
+            dict.fromkeys(p.tier(h.to_tier).short_name for h in p.handovers if h.when == "needs-code-change")
+        )
         items = [
             self._select(f["urgency"], "How soon the customer needs it.", [u.id for u in p.urgency]),
             self._select(f["impact"], "How many are affected.", [i.id for i in p.impact]),
             self._select(f["category"], "What kind of request it is.", [c.id for c in p.categories]),
-            self._select(f["reproduced"], "Whether Tier 1 has reproduced the problem.", [YES, NO]),
+            self._select(f["reproduced"], f"Whether {triage} has reproduced the problem.", [YES, NO]),
             self._select(f["tier"], "The tier that has the ticket.", [t.id for t in p.tiers]),
             self._select(f["trigger"], "The escalation trigger that matched.", [t.id for t in p.triggers]),
-            self._select(f["needs_code_change"], "Whether the fix needs a code change (Tier 3).", [YES, NO]),
+            self._select(f["needs_code_change"], f"Whether the fix needs a code change ({coders}).", [YES, NO]),
         ]
         seen = {item["field"]["name"] for item in items}
         for template in p.templates:
@@ -142,7 +146,7 @@ class _Bundle:
                     )
         for key in work:
             if key != triage:
-                allow(key, "returned", "Return to Tier 1 for missing information")
+                allow(key, "returned", f"Return to {p.tier(p.default_route.tier).short_name} for missing information")
             allow(key, "waiting", "Wait for the customer")
             allow("waiting", key, f"Customer replied ({p.tier(key[5:]).short_name})")
             allow(key, "resolved", "Resolve")

@@ -24,6 +24,7 @@ from ..definition.model import Process
 from ..output import build_year, dump_json
 from ..problems import InvalidProcess, render_text
 from ..spec.gherkin import Feature
+from .playbooks import playbook_pages, set_nav
 
 JIRA_BUNDLE = "downloads/jira-bundle.json"
 TEMPLATE_CACHE = ".cache/cep/templates"  # beside mkdocs.yml, where mkdocs-material's plugins keep theirs
@@ -121,6 +122,8 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         for name in DIAGRAMS:
             files.append(File.generated(config, f"diagrams/{name}.svg", content=place(self.svg(name), "../")))
         files.append(File.generated(config, JIRA_BUNDLE, content=dump_json(self.bundle)))
+        for path, markdown in playbook_pages(self.process).items():
+            files.append(File.generated(config, path, content=markdown))
         return files
 
     def on_config(self, config):  # type: ignore[no-untyped-def]
@@ -136,6 +139,7 @@ class ManualPlugin(BasePlugin[ManualConfig]):
             raise PluginError(f"{self.config.process}: error: cannot read: {error.strerror}") from None
         meta = self.process.meta
         owner = next((r.name for r in self.process.roles if r.id == meta.owner), meta.owner)
+        set_nav(config.nav, self.process)
         self._draw_diagrams()
         self._cache_compiled_templates(config.theme)
         config.copyright = html.escape(  # the theme writes the copyright as HTML

@@ -267,7 +267,7 @@ class Manual:
         for category in (c.id for c in p.categories if c.id not in review):
             for (u, i), _ in p.matrix.items():
                 if self.process.priority_for(category, u, i)[0] == priority_id:
-                    return Ticket(priority_id, category, u, i, created, tier=self.router.triage_tier)
+                    return Ticket(priority_id, category, u, i, created, False, self.router.triage_tier)
         return None
 
     def _reference_week(self) -> date:
@@ -426,7 +426,14 @@ class Manual:
             rows.append((f"{when(handed)} — {esc(note)}", when(starts), when(due)))
         return (
             f"For a {self.priority_badge(priority)} bug (acknowledgement goal {esc(target.acknowledge)}):\n\n"
-            + table(("handed over", "Tier 3's clock starts", "acknowledgement due"), rows)
+            + table(
+                (
+                    "handed over",
+                    f"{esc(self.process.tier(handover.to_tier).short_name)}'s clock starts",
+                    "acknowledgement due",
+                ),
+                rows,
+            )
         )
 
     # -- at risk and breaches --------------------------------------------------------------------------------------
@@ -503,7 +510,8 @@ class Manual:
 
     def cadence_table(self) -> str:
         rows = [(self.priority_badge(p.id), esc(p.customer_updates)) for p in self.process.priorities]
-        return table(("priority", "Tier 1 updates the customer"), rows)
+        contact = self.process.tier(self.process.communication.customer_contact).short_name
+        return table(("priority", f"{esc(contact)} updates the customer"), rows)
 
     def communication(self) -> str:
         c = self.process.communication
@@ -616,7 +624,7 @@ class Manual:
                 "## When you hand over\n\n"
                 + numbered(
                     f"{esc(h.name)} to {self.tier(h.to_tier)}: {esc(h.summary)} "
-                    + self.link(pages.TIER_3, "Details", "handover", h.id)
+                    + self.link(pages.HANDOVERS, "Details", "handover", h.id)
                     for h in mine
                 )
             )

@@ -20,6 +20,12 @@ def attr(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def nav_title(text: object) -> str:
+    """Text for a page title set in the nav: HTML-escaped (the theme writes it as it is), and without template
+    syntax (mkdocs-macros renders titles as templates)."""
+    return attr(text).replace("{", "&#123;").replace("}", "&#125;")
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 

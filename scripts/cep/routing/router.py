@@ -255,7 +255,10 @@ class Router:
         if p.window:
             window = p.window
             entered = fix_window_start(entered, window.weekday, window.opens, self.calendars[window.calendar])
-            explanation += f" {p.priority} waits for the bug-fix window: Tier 3's clock starts {entered.isoformat()}."
+            explanation += (
+                f" {p.priority} waits for the bug-fix window: {self.tier_names[p.route]}'s clock starts"
+                f" {entered.isoformat()}."
+            )
         begins = start if entered is created else calendar.offset(entered)
         due["acknowledge"] = (calendar, begins + p.acknowledge)
         return _Schedule(p, missing, due, entered, explanation)

@@ -34,8 +34,8 @@ class Ticket(NamedTuple):
     urgency: str
     impact: str
     created: datetime
-    reproduced: bool = False
-    tier: str = "tier-1"
+    reproduced: bool
+    tier: str  # no default: the tier a ticket starts at is the process's, never one typed here
     escalated: datetime | None = None
     needs_code_change: bool = False
     waiting: tuple[tuple[datetime, datetime | None], ...] = ()

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import InvalidProcess, Location, Problem
+
+# The step that makes a ticket, shared by the step vocabulary and by `cep check`, which reads what it exercises.
+TICKET_STEP = re.compile(
+    r'an? "(?P<category>[^"]+)" ticket with "(?P<urgency>[^"]+)" urgency and "(?P<impact>[^"]+)" impact'
+)
 
 
 @dataclass(frozen=True)

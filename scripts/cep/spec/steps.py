@@ -23,6 +23,7 @@ from cep.definition.loader import load_process
 from cep.definition.model import Process, Template, UnknownName
 from cep.routing.router import Decision, Router, normalise_field
 from cep.routing.tickets import TicketParser
+from cep.spec.gherkin import TICKET_STEP
 
 _LOCAL = re.compile(r"^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+)?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$")
 
@@ -74,6 +75,14 @@ def tier_id(process: Process, name: str) -> str:
     raise UnknownName("tier", name, [t.short_name for t in process.tiers] + [t.id for t in process.tiers])
 
 
+def triage_tier(process: Process, name: str) -> str:
+    """The tier named, which must be the one that triages (the default route)."""
+    tier = tier_id(process, name)
+    triage = process.default_route.tier
+    assert tier == triage, f"{name} does not triage tickets: {process.tier(triage).short_name} does"
+    return tier
+
+
 def template_of(process: Process, name: str) -> Template:
     wanted = _plain(name)
     for template in process.templates:
@@ -113,7 +122,7 @@ def decide(scenario: Scenario, router: Router, process: Process) -> Decision:
 
 
 # -- Given ------------------------------------------------------------------------------------------------------
-@given(parsers.re(r'an? "(?P<category>[^"]+)" ticket with "(?P<urgency>[^"]+)" urgency and "(?P<impact>[^"]+)" impact'))
+@given(parsers.re(TICKET_STEP.pattern))
 def _(scenario: Scenario, process: Process, category: str, urgency: str, impact: str) -> None:
     process.category(category)
     process.level("urgency", urgency)
@@ -131,13 +140,15 @@ def _(scenario: Scenario, process: Process, when: str) -> None:
     scenario.ticket["created"] = moment(when, process).isoformat()
 
 
-@given("Tier 1 has reproduced it")
-def _(scenario: Scenario) -> None:
+@given(parsers.re(r"(?P<tier>.+?) has reproduced it"))
+def _(scenario: Scenario, process: Process, tier: str) -> None:
+    triage_tier(process, tier)
     scenario.ticket["reproduced"] = True
 
 
-@given("Tier 1 could not reproduce it")
-def _(scenario: Scenario) -> None:
+@given(parsers.re(r"(?P<tier>.+?) could not reproduce it"))
+def _(scenario: Scenario, process: Process, tier: str) -> None:
+    triage_tier(process, tier)
     scenario.ticket["reproduced"] = False
 
 
@@ -187,9 +198,16 @@ def _(scenario: Scenario, process: Process, name: str, fields: str) -> None:
 
 
 # -- When -------------------------------------------------------------------------------------------------------
-@when("Tier 1 triages it")
-@when("the Project Manager hands it over")
-def _(scenario: Scenario, router: Router, process: Process) -> None:
+@when(parsers.re(r"(?P<tier>.+?) triages it"))
+def _(scenario: Scenario, router: Router, process: Process, tier: str) -> None:
+    triage_tier(process, tier)
+    decide(scenario, router, process)
+
+
+@when(parsers.re(r"(?P<tier>.+?) hands it over"))
+def _(scenario: Scenario, router: Router, process: Process, tier: str) -> None:
+    handing = tier_id(process, tier)
+    assert any(h.from_tier == handing for h in process.handovers), f"{tier} hands nothing over in this process"
     decide(scenario, router, process)
 
 
