@@ -79,7 +79,7 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
                 node_id("handover", h.id, i),
                 f"Hand over to {tiers[h.to_tier].short_name}"
                 + (f" with the {process.template(h.template).name}" if h.template else "")
-                + (f"\n{', '.join(h.fix_window.priorities)} wait for the bug-fix window" if h.fix_window else ""),
+                + (f"\n{', '.join(h.fix_window.priorities)} wait for the fix window" if h.fix_window else ""),
                 {"href": href(pages.HANDOVERS, "handover", h.id)},
             )
             for i, h in enumerate(process.handovers)

@@ -54,7 +54,7 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
         if handover.fix_window:
             text += (
                 f" — {', '.join(handover.immediate)} at once; {', '.join(handover.fix_window.priorities)} "
-                f"in the weekly bug-fix window"
+                f"in the weekly fix window"
             )
         elif not handover.has_time_goal:
             text += " — when accepted into the roadmap, no time goal"

@@ -375,7 +375,7 @@ class Manual:
             if h.fix_window:
                 w = h.fix_window
                 lines.append(
-                    f"in the weekly bug-fix window ({date(2024, 1, 1 + w.weekday):%A} {w.opens:%H:%M}, "
+                    f"in the weekly fix window ({date(2024, 1, 1 + w.weekday):%A} {w.opens:%H:%M}, "
                     f"calendar {self.calendar_link(w.calendar)}): "
                     + ", ".join(self.priority_badge(p) for p in w.priorities)
                 )
@@ -385,7 +385,7 @@ class Manual:
                 f"### {esc(h.name)} {{#{pages.anchor('handover', h.id)}}}\n\n{esc(h.summary)}\n\n{bullets(lines)}"
             )
             if h.fix_window:
-                out.append(f'\n!!! info "The bug-fix window"\n    {esc(h.fix_window.summary)}\n')
+                out.append(f'\n!!! info "The fix window"\n    {esc(h.fix_window.summary)}\n')
         return "\n".join(out)
 
     def fix_window_examples(self) -> str:
@@ -425,7 +425,7 @@ class Manual:
             due = self.router.calendars[target.calendar].add(starts, target.acknowledge)
             rows.append((f"{when(handed)} — {esc(note)}", when(starts), when(due)))
         return (
-            f"For a {self.priority_badge(priority)} bug (acknowledgement goal {esc(target.acknowledge)}):\n\n"
+            f"For a {self.priority_badge(priority)} hand-over (acknowledgement goal {esc(target.acknowledge)}):\n\n"
             + table(
                 (
                     "handed over",

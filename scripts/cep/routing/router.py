@@ -65,7 +65,7 @@ class _Path:
     resolution: int | None  # None when the category has no resolution goal
     review: BusinessCalendar | None  # the review clock's calendar, for the categories it reviews
     acknowledge: int | None  # None when the ticket does not move to a tier that must acknowledge
-    window: FixWindow | None  # the bug-fix window the acknowledgement waits for, if any
+    window: FixWindow | None  # the fix window the acknowledgement waits for, if any
     explanation: str  # everything but what depends on the ticket's times and fields
     json_head: str  # route, priority, trigger and notify as JSON members, for tickets that go through
     json_tail: str  # missing_fields and explanation as JSON members, for tickets nothing more is said of
@@ -256,7 +256,7 @@ class Router:
             window = p.window
             entered = fix_window_start(entered, window.weekday, window.opens, self.calendars[window.calendar])
             explanation += (
-                f" {p.priority} waits for the bug-fix window: {self.tier_names[p.route]}'s clock starts"
+                f" {p.priority} waits for the fix window: {self.tier_names[p.route]}'s clock starts"
                 f" {entered.isoformat()}."
             )
         begins = start if entered is created else calendar.offset(entered)
@@ -317,7 +317,7 @@ class Router:
 
     def triage_line(self, line: TriageLine) -> bytes | None:
         """`line(ticket)` for a ticket read as a TriageLine, without making the Ticket (its clocks all start at
-        creation: without a code change, no hand-over waits for a bug-fix window); None for a `created` the general
+        creation: without a code change, no hand-over waits for a fix window); None for a `created` the general
         way reports as a problem."""
         p = self.path(line.category, line.urgency, line.impact, line.reproduced, line.tier, False)
         try:
