@@ -21,13 +21,14 @@ _LOAD = """
 import sys
 from pathlib import Path
 from cep.definition.loader import load_process
+from cep.routing.encode import LineEncoder
 from cep.routing.router import Router
 from cep.routing.tickets import read_tickets
 process = load_process(Path("process/escalation.yaml"), Path("process/schema/process.schema.json"))
 ticket = next(read_tickets([b'{"id": 1, "category": "bug", "urgency": "high", "impact": "team", '
                             b'"created": "2026-12-16T10:00:00+02:00"}'], "t", process))
 print(sorted(name for name in ("yaml", "jsonschema", "holidays") if name in sys.modules))
-print(Router(process).line(ticket).decode(), end="")
+print(LineEncoder(Router(process)).line(ticket).decode(), end="")
 print(process.triggers[0].location)
 import os
 os.environ["CEP_CACHE_DIR"] = ""  # no cache: what the definition gives when read and validated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -106,3 +107,38 @@ def test_a_command_whose_extra_is_not_installed_says_which_to_install(tmp_path, 
         f"(pip install 'cep[{extra}]')\n",
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_command_reads_the_definition_named_by_process_and_says_so(tmp_path) -> None:
+    from project import copy_project
+
+    project = copy_project(tmp_path / "project")
+    other = project / "elsewhere" / "support.yaml"
+    other.parent.mkdir()
+    other.write_text(
+        (project / "process" / "escalation.yaml")
+        .read_text(encoding="utf-8")
+        .replace("name: Customer Escalation Process", "name: Another Process"),
+        encoding="utf-8",
+    )
+    (project / "process" / "escalation.yaml").write_text("not: [a process\n", encoding="utf-8")  # never read
+    cep = [sys.executable, "-m", "cep"]
+    bundle = subprocess.run(
+        [*cep, "jira", "export", "--process", "elsewhere/support.yaml"], cwd=project, capture_output=True, text=True
+    )
+    assert bundle.returncode == 0, bundle.stderr
+    assert json.loads(bundle.stdout)["generated_from"] == "elsewhere/support.yaml"
+    assert json.loads(bundle.stdout)["process"]["name"] == "Another Process"
+    for args in (["check"], ["diagrams", "--out", "d"], ["route"]):
+        done = subprocess.run(
+            [*cep, *args, "--process", "elsewhere/support.yaml"], cwd=project, input="", capture_output=True, text=True
+        )
+        assert done.returncode == 0, (args, done.stderr)
+    built = subprocess.run(
+        [*cep, "build", "--process", "elsewhere/support.yaml", "--site-dir", "site"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    assert "<h1" in (home := (project / "site" / "index.html").read_text()) and "Another Process" in home

@@ -144,10 +144,12 @@ def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
     # `cep route` writes lines from cached fragments; they must be exactly json.dumps of the documented object.
     import itertools
 
-    from cep.routing.router import Router, decision_json
+    from cep.routing.encode import LineEncoder, decision_json
+    from cep.routing.router import Router
     from cep.routing.tickets import TicketParser
 
     router, parser = Router(process), TicketParser(process)
+    encoder = LineEncoder(router)
     domains = process.domains()
     combos = itertools.product(
         domains["category"], domains["urgency"], domains["impact"], (True, False), ("tier-1", "tier-2-pm")
@@ -175,8 +177,8 @@ def test_fast_json_lines_equal_the_reference_encoding(process) -> None:
                 **({"waiting": [["2026-12-29T10:00:00+02:00", None]]} if n % 11 == 0 else {}),
             }
         )
-        line = router.line(ticket)
-        assert line == json.dumps(decision_json(router.route(ticket)), ensure_ascii=False).encode() + b"\n"
+        reference = json.dumps(decision_json(router.route(ticket)), ensure_ascii=False).encode() + b"\n"
+        assert encoder.line(ticket) == reference
 
 
 def test_lines_read_in_one_step_give_what_reading_field_by_field_gives(process) -> None:
@@ -226,7 +228,8 @@ def test_lines_routed_straight_from_their_triage_fields_equal_the_reference_enco
     import io
     import itertools
 
-    from cep.routing.router import Router, decision_json
+    from cep.routing.encode import LineEncoder, decision_json
+    from cep.routing.router import Router
     from cep.routing.stream import write_jsonl
     from cep.routing.tickets import TicketParser
 
@@ -248,7 +251,7 @@ def test_lines_routed_straight_from_their_triage_fields_equal_the_reference_enco
         except ValueError as error:
             expected = b"", f"t:1: error: {error}\n"
         out, err = io.BytesIO(), io.StringIO()
-        write_jsonl(router, [line], "t", None, out, err)
+        write_jsonl(LineEncoder(router), [line], "t", None, out, err)
         assert (out.getvalue(), err.getvalue()) == expected, line
 
 
@@ -360,11 +363,12 @@ def test_a_worker_that_fails_gives_what_routing_alone_gives(process, tmp_path) -
     import io
 
     from cep.routing import stream as route_jsonl
+    from cep.routing.encode import LineEncoder
     from cep.routing.router import Router
 
     path = tmp_path / "many.jsonl"
     path.write_text(STDIN * 20_000 + '{"id": "late", "category": "bugg"}\n')
-    parent, router = os.getpid(), Router(process)
+    parent, router = os.getpid(), LineEncoder(Router(process))
     route = router.triage_line
 
     def failing_in_a_worker(line):

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from ..definition.model import Process
 from ..problems import Problem, UsageError
+from .encode import LineEncoder
 from .router import Decision, Router
 from .stream import worth_splitting, write_jsonl, write_jsonl_split
 from .tickets import parse_moment, read_tickets
@@ -49,13 +50,14 @@ def run_route(
     except OSError as error:
         raise UsageError(f"{source}: error: cannot read: {error.strerror}") from None
     router = Router(process)
+    encoder = LineEncoder(router)
     gc.freeze()  # the process and router live until exit: spare the collector walking them again and again
     with stream:
         if fmt == "jsonl" and worth_splitting(stream, jobs):
-            failed = write_jsonl_split(router, stream, name, at, jobs, out, err)
+            failed = write_jsonl_split(encoder, stream, name, at, jobs, out, err)
         elif fmt == "jsonl":
             out.flush()
-            failed = write_jsonl(router, stream, name, at, out.buffer, err)
+            failed = write_jsonl(encoder, stream, name, at, out.buffer, err)
         else:
             failed, rows = False, []
             for item in read_tickets(stream, name, process):

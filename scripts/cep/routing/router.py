@@ -6,18 +6,15 @@ process model: triggers, matrix, floors, calendars, hand-overs, templates and br
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, NamedTuple
-
-import msgspec
+from typing import NamedTuple
 
 from ..definition.model import FixWindow, Handover, Process, Template, Trigger
 from .calendars import BusinessCalendar, fix_window_start
-from .tickets import Ticket, TriageLine, parse_moment
+from .tickets import Ticket
 
 # Ticket attributes that also fill the template fields of the same name.
 _FROM_TICKET = ("category", "urgency", "impact", "priority")
@@ -67,14 +64,11 @@ class _Path:
     acknowledge: int | None  # None when the ticket does not move to a tier that must acknowledge
     window: FixWindow | None  # the fix window the acknowledgement waits for, if any
     explanation: str  # everything but what depends on the ticket's times and fields
-    json_head: str  # route, priority, trigger and notify as JSON members, for tickets that go through
-    json_tail: str  # missing_fields and explanation as JSON members, for tickets nothing more is said of
-    deadlines: tuple[tuple[BusinessCalendar, int], ...]  # each clock's calendar and target, in the line's order
-    line_format: bytes  # the whole line, with %s for the id and each deadline, when every clock starts at creation
+    due: dict[str, tuple[BusinessCalendar | None, int | None]]  # each clock's calendar and target, in output order
 
 
-class _Schedule(NamedTuple):
-    """What a ticket's times and fields add to its path: shared by `route` and `line`."""
+class Schedule(NamedTuple):
+    """What a ticket's times and fields add to its path: shared by `route` and the fast encoder."""
 
     path: _Path
     missing: tuple[str, ...]
@@ -146,21 +140,12 @@ class Router:
         resolution = None if category in clocks["resolution"].except_categories else calendar.seconds(target.resolution)
         review = self.review_calendar if category in clocks["review"].categories else None
         acknowledge = calendar.seconds(target.acknowledge) if acknowledges else None
-        json_head = _members(route=route, priority=priority, trigger=trigger.id if trigger else None, notify=notify)
-        json_tail = _members(missing_fields=(), explanation=explanation)
         clocks_due = {
             "first_response": (calendar, first_response),
             "resolution": (calendar, resolution),
             "review": (review, self.review_target),
             "acknowledge": (calendar, acknowledge),
         }
-        deadlines = {name: due for name, due in clocks_due.items() if due[0] is not None and due[1] is not None}
-        times = [  # resolution_due is null where it does not apply; the other clocks are left out
-            f'"{name}_due": "%s"' if name in deadlines else f'"{name}_due": null'
-            for name in clocks_due
-            if name in deadlines or name == "resolution"
-        ]
-        escape = lambda members: members.replace("%", "%%").encode()  # noqa: E731
         return _Path(
             priority=priority,
             trigger=trigger,
@@ -176,16 +161,7 @@ class Router:
             acknowledge=acknowledge,
             window=window if window and priority in window.priorities else None,
             explanation=explanation,
-            json_head=json_head,
-            json_tail=json_tail,
-            deadlines=tuple(deadlines.values()),
-            line_format=b'{"id": %s, '
-            + escape(json_head)
-            + b", "
-            + ", ".join(times).encode()
-            + b", "
-            + escape(json_tail)
-            + b"}\n",
+            due=clocks_due,
         )
 
     def missing_fields(self, template: Template, ticket: Ticket, priority: str) -> tuple[str, ...]:
@@ -224,7 +200,9 @@ class Router:
                 due += max(calendar.offset(end) - begin, 0)
         return due
 
-    def _schedule(self, ticket: Ticket, at: datetime | None) -> _Schedule:
+    def schedule(self, ticket: Ticket, at: datetime | None = None) -> Schedule:
+        """The ticket's path and what its times and fields add to it: the deadlines, the fields it lacks, when the
+        acknowledgement clock starts, and the explanation."""
         p = self.path(
             ticket.category, ticket.urgency, ticket.impact, ticket.reproduced, ticket.tier, ticket.needs_code_change
         )
@@ -247,9 +225,9 @@ class Router:
         if missing:
             template = p.template.name if p.template else ""
             returned = f" Returned to {self.tier_names[ticket.tier]}: the {template} lacks {', '.join(missing)}."
-            return _Schedule(p, missing, due, None, p.explanation + returned)
+            return Schedule(p, missing, due, None, p.explanation + returned)
         if p.acknowledge is None:
-            return _Schedule(p, missing, due, None, p.explanation)
+            return Schedule(p, missing, due, None, p.explanation)
         explanation = p.explanation
         entered = ticket.escalated or created
         if p.window:
@@ -261,10 +239,10 @@ class Router:
             )
         begins = start if entered is created else calendar.offset(entered)
         due["acknowledge"] = (calendar, begins + p.acknowledge)
-        return _Schedule(p, missing, due, entered, explanation)
+        return Schedule(p, missing, due, entered, explanation)
 
     def route(self, ticket: Ticket, at: datetime | None = None) -> Decision:
-        p, missing, due, entered, explanation = self._schedule(ticket, at)
+        p, missing, due, entered, explanation = self.schedule(ticket, at)
         created = ticket.created
         starts = {name: created for name in due}
         if entered is not None:
@@ -284,55 +262,6 @@ class Router:
         if at is None:
             return decision
         return decision._replace(clocks=self._judge(ticket, decision, at))
-
-    def line(self, ticket: Ticket) -> bytes:
-        """`json.dumps(decision_json(self.route(ticket)))` and a newline, in UTF-8, built from cached pieces: the hot
-        path of `cep route`."""
-        quoted = msgspec.json.encode(ticket.id)  # as json.dumps(ensure_ascii=False) writes it, in a fifth of the time
-        p = self.path(
-            ticket.category, ticket.urgency, ticket.impact, ticket.reproduced, ticket.tier, ticket.needs_code_change
-        )
-        if not (ticket.waiting or ticket.fields is not None or ticket.escalated or p.window):
-            return self._line_from_creation(p, quoted, ticket.created)
-        p, missing, due, _, explanation = self._schedule(ticket, None)
-        if missing or explanation is not p.explanation:
-            head = _members(
-                route=ticket.tier if missing else p.route,
-                priority=p.priority,
-                trigger=p.trigger.id if p.trigger else None,
-                notify=p.announce if missing else p.notify,
-            )
-            tail = _members(missing_fields=missing, explanation=explanation)
-        else:
-            head, tail = p.json_head, p.json_tail
-        times = [
-            b'"%s_due": "%s"' % (name.encode(), cal.iso(offset))
-            if offset is not None
-            else b'"%s_due": null' % name.encode()
-            for name, (cal, offset) in due.items()
-        ]
-        if "resolution" not in due:
-            times.insert(1, b'"resolution_due": null')
-        return b'{"id": %s, %s, %s, %s}\n' % (quoted, head.encode(), b", ".join(times), tail.encode())
-
-    def triage_line(self, line: TriageLine) -> bytes | None:
-        """`line(ticket)` for a ticket read as a TriageLine, without making the Ticket (its clocks all start at
-        creation: without a code change, no hand-over waits for a fix window); None for a `created` the general
-        way reports as a problem."""
-        p = self.path(line.category, line.urgency, line.impact, line.reproduced, line.tier, False)
-        try:
-            created = parse_moment(line.created, "created")
-        except ValueError:
-            return None
-        return self._line_from_creation(p, msgspec.json.encode(line.ticket_id()), created)
-
-    @staticmethod
-    def _line_from_creation(p: _Path, quoted: bytes, created: datetime) -> bytes:
-        # Every clock starts when the ticket was created, as at triage: the path has the line but the times.
-        calendar = p.calendar
-        start = calendar.offset(created)
-        texts = [cal.iso((start if cal is calendar else cal.offset(created)) + due) for cal, due in p.deadlines]
-        return p.line_format % (quoted, *texts)
 
     # -- clocks at a moment -------------------------------------------------------------------------------------
     def _judge(self, ticket: Ticket, decision: Decision, at: datetime) -> tuple[ClockState, ...]:
@@ -422,34 +351,3 @@ class Router:
         )
         parts.append(f"clocks count in '{cal.id}' ({hours})")
         return "; ".join(parts) + "."
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def decision_json(decision: Decision) -> dict[str, Any]:
-    """The `cep route --format jsonl` object: exactly the documented keys."""
-    out: dict[str, Any] = {
-        "id": decision.ticket,
-        "route": decision.route,
-        "priority": decision.priority,
-        "trigger": decision.trigger,
-        "notify": list(decision.notify),
-        "first_response_due": _iso(decision.due["first_response"]),
-        "resolution_due": _iso(decision.due.get("resolution")),
-    }
-    if "review" in decision.due:
-        out["review_due"] = _iso(decision.due["review"])
-    if "acknowledge" in decision.due:
-        out["acknowledge_due"] = _iso(decision.due["acknowledge"])
-    out["missing_fields"] = list(decision.missing_fields)
-    out["explanation"] = decision.explanation
-    if decision.clocks is not None:
-        out["clocks"] = {c.name: {"due": _iso(c.due), "state": c.state, "action": c.action} for c in decision.clocks}
-    return out
-
-
-def _members(**values: Any) -> str:
-    """JSON object members, without the braces, in the order given."""
-    return json.dumps(values, ensure_ascii=False)[1:-1]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import mmap
 import os
 import signal
@@ -21,20 +20,26 @@ from datetime import datetime
 from typing import BinaryIO, TextIO
 
 from ..problems import Problem
-from .router import Router, decision_json
+from .encode import LineEncoder, reference_line
 from .tickets import TicketParser
 
 
 def write_jsonl(
-    router: Router, lines: Iterable[bytes], name: str, at: datetime | None, out: BinaryIO, err: TextIO, first: int = 1
+    encoder: LineEncoder,
+    lines: Iterable[bytes],
+    name: str,
+    at: datetime | None,
+    out: BinaryIO,
+    err: TextIO,
+    first: int = 1,
 ) -> bool:
     """Route JSON Lines (the first being line `first` of NAME) to `out` (UTF-8), problems to `err`; True if any."""
     failed = False
-    parser = TicketParser(router.process)
+    parser = TicketParser(encoder.router.process)
     for number, raw in enumerate(lines, start=first):
         if at is None:  # most lines hold a ticket at triage: routed straight from its fields
             triage = parser.triage(raw)
-            routed = router.triage_line(triage) if triage is not None else None
+            routed = encoder.triage_line(triage) if triage is not None else None
             if routed is not None:
                 out.write(routed)
                 continue
@@ -47,9 +52,9 @@ def write_jsonl(
             err.write(f"{item}\n")
             failed = True
         elif at is None:
-            out.write(router.line(item))
+            out.write(encoder.line(item))
         else:
-            out.write(json.dumps(decision_json(router.route(item, at)), ensure_ascii=False).encode() + b"\n")
+            out.write(reference_line(encoder.router.route(item, at)))
     return failed
 
 
@@ -95,7 +100,9 @@ def _pieces(data: bytes | mmap.mmap, size: int, start: int = 0) -> Iterator[_Pie
         start = end
 
 
-def _work(router: Router, data: mmap.mmap, pieces: Iterable[_Piece], name: str, at: datetime | None, pipe: int) -> None:
+def _work(
+    encoder: LineEncoder, data: mmap.mmap, pieces: Iterable[_Piece], name: str, at: datetime | None, pipe: int
+) -> None:
     """A worker's life: route its pieces, each sent as a header, its output and its problems; never returns."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops a worker at once, without a traceback
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one that came during the fork is acted on now
@@ -104,7 +111,7 @@ def _work(router: Router, data: mmap.mmap, pieces: Iterable[_Piece], name: str, 
         with open(pipe, "wb") as sink:
             for first, start, end in pieces:
                 out, err = io.BytesIO(), io.StringIO()
-                failed = write_jsonl(router, io.BytesIO(data[start:end]), name, at, out, err, first)
+                failed = write_jsonl(encoder, io.BytesIO(data[start:end]), name, at, out, err, first)
                 problems = err.getvalue().encode()
                 sink.write(_HEADER.pack(out.tell(), len(problems), failed))
                 sink.write(out.getbuffer())
@@ -114,7 +121,9 @@ def _work(router: Router, data: mmap.mmap, pieces: Iterable[_Piece], name: str, 
         os._exit(status)  # not the parent's exit path: its buffers and handlers are not the worker's to run
 
 
-def _fork(router: Router, data: mmap.mmap, pieces: list[_Piece], name: str, at: datetime | None) -> tuple[int, int]:
+def _fork(
+    encoder: LineEncoder, data: mmap.mmap, pieces: list[_Piece], name: str, at: datetime | None
+) -> tuple[int, int]:
     """A worker routing `pieces`: its process id and the read end of its pipe."""
     import fcntl  # here: not every system has it, and those without have no fork either
 
@@ -129,7 +138,7 @@ def _fork(router: Router, data: mmap.mmap, pieces: list[_Piece], name: str, at: 
         pid = os.fork()
         if pid == 0:
             os.close(read)
-            _work(router, data, pieces, name, at, write)
+            _work(encoder, data, pieces, name, at, write)
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     os.close(write)
@@ -144,7 +153,7 @@ def _read(source: BinaryIO, size: int) -> bytes:
 
 
 def write_jsonl_split(
-    router: Router, stream: BinaryIO, name: str, at: datetime | None, jobs: int, out: TextIO, err: TextIO
+    encoder: LineEncoder, stream: BinaryIO, name: str, at: datetime | None, jobs: int, out: TextIO, err: TextIO
 ) -> bool:
     """`write_jsonl` of a regular file by `jobs` forked workers, piece by piece; output and problems come out in
     input order. A worker that stops is not the end: its pieces and every later one are routed here, so the
@@ -160,7 +169,7 @@ def write_jsonl_split(
         done = 0
         try:
             for k in range(min(jobs, len(pieces))):
-                pid, read = _fork(router, data, pieces[k::jobs], name, at)
+                pid, read = _fork(encoder, data, pieces[k::jobs], name, at)
                 workers.append((pid, os.fdopen(read, "rb")))
             for done in range(len(pieces)):
                 source = workers[done % jobs][1]
@@ -185,6 +194,6 @@ def write_jsonl_split(
                 os.waitpid(pid, 0)
         for first, begin, end in pieces[done:]:
             out.flush()
-            failed |= write_jsonl(router, io.BytesIO(data[begin:end]), name, at, out.buffer, err, first)
+            failed |= write_jsonl(encoder, io.BytesIO(data[begin:end]), name, at, out.buffer, err, first)
     stream.seek(0, os.SEEK_END)  # read to the end, as routing line by line would leave it
     return failed
