@@ -70,6 +70,13 @@ class OutputError(CepError):
         super().__init__(f"{target}: error: cannot write: {why}")
 
 
+def unknown_name(kind: str, shown: str, known: Any) -> tuple[str, str]:
+    """(message, hint) for a name that is not one of `known`: 'unknown tier 'x'; known: a, b' and 'did you mean'.
+    `shown` is the name as the message quotes it."""
+    known = [str(k) for k in known]
+    return f"unknown {kind} {shown}; known: {', '.join(known)}", did_you_mean(shown.strip("'\""), known)
+
+
 def did_you_mean(word: str, choices: Any) -> str:
     import difflib  # here: `cep route` starts faster without it, and needs it only for a bad line
 

@@ -7,7 +7,7 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
-from ..problems import Problem, did_you_mean
+from ..problems import Problem, did_you_mean, unknown_name
 from .document import JsonPath
 from .durations import Duration
 from .model import Condition, Process
@@ -34,11 +34,7 @@ class _Checker:
     def ref(self, kind: str, value: Any, path: JsonPath) -> None:
         known = self.known[kind]
         if value not in known:
-            self.error(
-                path,
-                f"unknown {kind} '{value}'; known: {', '.join(map(str, known))}",
-                did_you_mean(value, known),
-            )
+            self.error(path, *unknown_name(kind, f"'{value}'", known))
 
     def refs(self, kind: str, values: Iterable[Any], path: JsonPath) -> None:
         for i, value in enumerate(values):

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from ..problems import Location, Problem, did_you_mean
+from ..problems import Location, Problem, unknown_name
 from .document import Document, JsonPath
 from .durations import Duration, parse_duration
 
@@ -56,9 +56,8 @@ class UnknownName(LookupError):
     """A name that the process does not define; the message lists the names it does."""
 
     def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
-        known = list(known)
-        hint = did_you_mean(name, known)
-        super().__init__(f"unknown {kind} '{name}'; known: {', '.join(known)}" + (f" ({hint})" if hint else ""))
+        message, hint = unknown_name(kind, f"'{name}'", known)
+        super().__init__(message + (f" ({hint})" if hint else ""))
 
 
 class Condition(msgspec.Struct, frozen=True):

@@ -12,7 +12,7 @@ from typing import Any, Literal, NamedTuple
 import msgspec
 
 from ..definition.model import Process
-from ..problems import Location, Problem, did_you_mean
+from ..problems import Location, Problem, did_you_mean, unknown_name
 
 # The years a ticket's times may fall in: calendars lay out whole years of days between any two times they meet.
 YEARS = range(1970, 2101)
@@ -136,11 +136,8 @@ class TicketParser:
 
     def _unknown(self, values: dict[str, Any]) -> ValueError:
         kind, value = next((k, v) for k, v in values.items() if v not in self.known[k])
-        known = self.known[kind]
-        hint = did_you_mean(value, known)
-        return ValueError(
-            f"unknown {kind} {value!r}; known: {', '.join(map(str, known))}" + (f" ({hint})" if hint else "")
-        )
+        message, hint = unknown_name(kind, repr(value), self.known[kind])
+        return ValueError(message + (f" ({hint})" if hint else ""))
 
     def parse(self, raw: Any) -> Ticket:
         """A Ticket from one decoded JSON object; raise ValueError with a readable message."""
