@@ -13,14 +13,15 @@ import yaml
 from common import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from cep.definition.loader import load_process
+from cep.definition import DEFAULT_PROCESS
+from cep.definition.loader import load_process, schema_for
 from cep.diagrams import DIAGRAMS, render
 
-SCHEMA = ROOT / "process" / "schema" / "process.schema.json"
+SCHEMA = schema_for(ROOT / DEFAULT_PROCESS)
 
 
 def synthetic(path: Path, tiers: int, triggers: int) -> Path:
-    data = yaml.safe_load((ROOT / "process" / "escalation.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((ROOT / DEFAULT_PROCESS).read_text(encoding="utf-8"))
     data["process"]["last_reviewed"] = str(data["process"]["last_reviewed"])
     roles = [r["id"] for r in data["roles"]]
     data["tiers"] += [
@@ -63,7 +64,7 @@ def median_render(process, runs: int = 5) -> float:
 
 
 if __name__ == "__main__":
-    default = load_process(ROOT / "process" / "escalation.yaml", SCHEMA)
+    default = load_process(ROOT / DEFAULT_PROCESS, SCHEMA)
     base = median_render(default)
     with tempfile.TemporaryDirectory() as tmp:
         big = load_process(synthetic(Path(tmp) / "big.yaml", 40, 400), SCHEMA)

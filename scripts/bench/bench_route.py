@@ -12,6 +12,7 @@ from pathlib import Path
 
 from common import BIN, ROOT, interleaved_medians
 
+from cep.definition import DEFAULT_PROCESS
 from cep.definition.loader import load_process
 from cep.routing.stream import default_jobs
 
@@ -25,7 +26,7 @@ FLOOR_ENCODE = _LOOP + "sys.stdout.write(json.dumps(json.loads(line)) + '\\n')\n
 
 def generate(path: Path) -> None:
     """Tickets of every kind the default process knows, created at random minutes of a year."""
-    process = load_process(ROOT / "process" / "escalation.yaml", ROOT / "process" / "schema" / "process.schema.json")
+    process = load_process(ROOT / DEFAULT_PROCESS)
     categories, urgency, impact = (list(process.domains()[f]) for f in ("category", "urgency", "impact"))
     rng = random.Random(7)
     start = datetime.fromisoformat("2026-01-05T00:00:00+02:00")

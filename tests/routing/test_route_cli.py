@@ -219,6 +219,15 @@ def test_lines_read_in_one_step_give_what_reading_field_by_field_gives(process) 
     for line in (duplicate, duplicate.replace(b'"category": "outage"', b'"\\u0063ategory": "outage"')):
         problem = next(read_tickets([line + b'"created": "2026-12-16T10:00:00Z"}'], "t", process))
         assert str(problem) == "t:1: error: the field 'category' is given twice"
+    base = b'"category": "bug", "urgency": "low", "impact": "team", "created": "2026-12-16T10:00:00Z"'
+    twice = {  # a key given twice, whatever its values' types, compact or spaced, is found
+        "reproduced": b'{"id": "A", "reproduced": true, ' + base + b', "reproduced": false}',
+        "id": b'{"id": 5, ' + base + b', "id": "x"}',
+        "tier": b'{"id":"A","tier":"tier-1",' + base.replace(b": ", b":").replace(b", ", b",") + b',"tier":"tier-1"}',
+        "urgency": b'{ "id" : "A" , ' + base + b' , "urgency" : "high" }',
+    }
+    for key, line in twice.items():
+        assert str(next(read_tickets([line], "t", process))) == f"t:1: error: the field '{key}' is given twice"
     nested = b'{"id": "B", "category": "bug", "urgency": "low", "impact": "team", "created": "2026-12-16T10:00:00Z", '
     assert next(read_tickets([nested + b'"fields": {"id": "x"}}'], "t", process)).id == "B"  # one key, two objects
 

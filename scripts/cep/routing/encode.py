@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import msgspec
@@ -58,13 +59,17 @@ class LineEncoder:
 
     def __init__(self, router: Router) -> None:
         self.router = router
-        # id(path) → (path, template); holding the path keeps its id from being reused while the entry stands
-        self._templates: dict[int, tuple[_Path, _Template]] = {}
+        # the router's path for a ticket's fields, with its line template: one cached call on the hot path
+        self.path = lru_cache(maxsize=4096)(self._path)
 
-    def _template(self, p: _Path) -> _Template:
-        known = self._templates.get(id(p))
-        if known is not None and known[0] is p:
-            return known[1]
+    def _path(
+        self, category: str, urgency: str, impact: str, reproduced: bool, tier: str, code: bool
+    ) -> tuple[_Path, _Template]:
+        p = self.router.path(category, urgency, impact, reproduced, tier, code)
+        return p, self._template(p)
+
+    @staticmethod
+    def _template(p: _Path) -> _Template:
         head = _members(
             route=p.route, priority=p.priority, trigger=p.trigger.id if p.trigger else None, notify=p.notify
         )
@@ -77,21 +82,17 @@ class LineEncoder:
         ]
         escape = lambda members: members.replace("%", "%%").encode()  # noqa: E731
         line = b'{"id": %s, ' + escape(head) + b", " + ", ".join(times).encode() + b", " + escape(tail) + b"}\n"
-        template = _Template(head, tail, tuple(deadlines.values()), line)
-        self._templates[id(p)] = (p, template)
-        return template
+        return _Template(head, tail, tuple(deadlines.values()), line)
 
     def line(self, ticket: Ticket) -> bytes:
         """`reference_line(router.route(ticket))`, built from cached pieces."""
         quoted = msgspec.json.encode(ticket.id)  # as json.dumps(ensure_ascii=False) writes it, in a fifth of the time
-        router = self.router
-        p = router.path(
+        p, template = self.path(
             ticket.category, ticket.urgency, ticket.impact, ticket.reproduced, ticket.tier, ticket.needs_code_change
         )
         if not (ticket.waiting or ticket.fields is not None or ticket.escalated or p.window):
-            return self._from_creation(p, quoted, ticket.created)
-        p, missing, due, _, explanation = router.schedule(ticket)
-        template = self._template(p)
+            return self._from_creation(p, template, quoted, ticket.created)
+        _, missing, due, _, explanation = self.router.schedule(ticket)
         if missing or explanation is not p.explanation:
             head = _members(
                 route=ticket.tier if missing else p.route,
@@ -116,16 +117,16 @@ class LineEncoder:
         """`line(ticket)` for a ticket read as a TriageLine, without making the Ticket (its clocks all start at
         creation: without a code change, no hand-over waits for a fix window); None for a `created` the general
         way reports as a problem."""
-        p = self.router.path(line.category, line.urgency, line.impact, line.reproduced, line.tier, False)
+        p, template = self.path(line.category, line.urgency, line.impact, line.reproduced, line.tier, False)
         try:
             created = parse_moment(line.created, "created")
         except ValueError:
             return None
-        return self._from_creation(p, msgspec.json.encode(line.ticket_id()), created)
+        return self._from_creation(p, template, msgspec.json.encode(line.ticket_id()), created)
 
-    def _from_creation(self, p: _Path, quoted: bytes, created: datetime) -> bytes:
+    @staticmethod
+    def _from_creation(p: _Path, template: _Template, quoted: bytes, created: datetime) -> bytes:
         # Every clock starts when the ticket was created, as at triage: the template has the line but the times.
-        template = self._template(p)
         calendar = p.calendar
         start = calendar.offset(created)
         texts = [cal.iso((start if cal is calendar else cal.offset(created)) + due) for cal, due in template.deadlines]

@@ -21,6 +21,8 @@ _REQUIRED = ("id", "category", "urgency", "impact", "created")
 _KNOWN = (*_REQUIRED, "reproduced", "tier", "needs_code_change", "waiting", "fields", *_TIMES[1:])
 _KNOWN_SET = frozenset(_KNOWN)
 _BASIC = frozenset((*_REQUIRED, "reproduced", "tier"))
+_UNSET = msgspec.UNSET
+_TEXTS_AND_KEYS = 4 + len(_REQUIRED)  # in any triage line: category, urgency, impact, created; its required keys
 # Without a backslash, a JSON string followed by a colon is a key: keys found more than once here may be a key
 # given twice in one object (JSON readers keep the last, silently), or the same key in two objects.
 _KEY = re.compile(rb'"([^"]*)"\s*:')
@@ -69,8 +71,8 @@ class TriageLine(msgspec.Struct, forbid_unknown_fields=True):
     urgency: str
     impact: str
     created: str
-    tier: str  # the subclass makes it optional: its default is the process's triage tier
-    reproduced: bool = False
+    tier: str  # the subclass makes it optional: the process's triage tier when the line does not say
+    reproduced: bool | msgspec.UnsetType = msgspec.UNSET  # False when the line does not say
 
     def ticket_id(self) -> str:
         return self.id if type(self.id) is str else str(self.id)
@@ -95,7 +97,7 @@ class TicketParser:
         names = lambda kind: Literal[tuple(self.known[kind])]  # noqa: E731
         fields = [
             *((kind, names(kind)) for kind in ("category", "urgency", "impact")),
-            ("tier", names("tier"), self.default_tier),
+            ("tier", names("tier") | msgspec.UnsetType, msgspec.UNSET),
         ]
         line = msgspec.defstruct("TriageLine", fields, bases=(TriageLine,), forbid_unknown_fields=True)
         self._triage_line = msgspec.json.Decoder(line)
@@ -106,7 +108,22 @@ class TicketParser:
             line = self._triage_line.decode(raw)
         except _NOT_READ:
             return None
-        return None if _may_repeat_a_key(raw) else line
+        tier, flag = line.tier, line.reproduced
+        if b"\\" in raw:  # an escape may hide a quote or spell a key: only a full reading tells
+            if _may_repeat_a_key(raw):
+                return None
+        # Else a flat line's quotes are two per key and two per text value (the id, the category, urgency and
+        # impact, the time, the tier): a key given twice, which msgspec would take the last of, shows as a key
+        # more than the line has. One scan of the bytes.
+        elif raw.count(b'"') // 2 - (type(line.id) is str) != (
+            _TEXTS_AND_KEYS if tier is _UNSET else _TEXTS_AND_KEYS + 2
+        ) + (flag is not _UNSET):
+            return None
+        if tier is _UNSET:
+            line.tier = self.default_tier
+        if flag is _UNSET:
+            line.reproduced = False
+        return line
 
     def read(self, raw: bytes, number: int, name: str) -> Ticket | Problem | None:
         """The ticket on line NUMBER of NAME, the Problem found there, or None for a blank line."""
