@@ -453,85 +453,95 @@ def build_process(doc: Document) -> tuple[Process, list[Problem]]:
 
     def priority(r: dict[str, Any], p: JsonPath) -> Priority:
         return Priority(
-            r["id"],
-            r["name"],
-            r["colour"],
-            r["calendar"],
-            *(b.duration(r[k], (*p, k)) for k in ("first_response", "resolution", "acknowledge")),
-            r["customer_updates"],
-            b.at(p),
+            id=r["id"],
+            name=r["name"],
+            colour=r["colour"],
+            calendar=r["calendar"],
+            first_response=b.duration(r["first_response"], (*p, "first_response")),
+            resolution=b.duration(r["resolution"], (*p, "resolution")),
+            acknowledge=b.duration(r["acknowledge"], (*p, "acknowledge")),
+            customer_updates=r["customer_updates"],
+            location=b.at(p),
         )
 
     def calendar(r: dict[str, Any], p: JsonPath) -> Calendar:
         return Calendar(
-            r["id"],
-            r["name"],
-            r["time_zone"],
-            r["summary"],
-            r.get("always_open", False),
-            r.get("holidays"),
-            t(WEEKDAYS.index(day) for day in r.get("days", [])),
-            _time(r.get("opens")),
-            _time(r.get("closes")),
-            b.at(p),
+            id=r["id"],
+            name=r["name"],
+            time_zone=r["time_zone"],
+            summary=r["summary"],
+            always_open=r.get("always_open", False),
+            holidays=r.get("holidays"),
+            days=t(WEEKDAYS.index(day) for day in r.get("days", [])),
+            opens=_time(r.get("opens")),
+            closes=_time(r.get("closes")),
+            location=b.at(p),
         )
 
     def clock(name: str, r: dict[str, Any]) -> Clock:
         target = r.get("target")
         return Clock(
-            name,
-            r["name"],
-            r["starts"],
-            r["pauses_while_waiting"],
-            r["summary"],
-            t(r.get("tiers", [])),
-            t(r.get("categories", [])),
-            t(r.get("except_categories", [])),
-            b.duration(target, ("clocks", name, "target")) if target else None,
-            r.get("calendar"),
-            r.get("owner"),
+            id=name,
+            name=r["name"],
+            starts=r["starts"],
+            pauses_while_waiting=r["pauses_while_waiting"],
+            summary=r["summary"],
+            tiers=t(r.get("tiers", [])),
+            categories=t(r.get("categories", [])),
+            except_categories=t(r.get("except_categories", [])),
+            target=b.duration(target, ("clocks", name, "target")) if target else None,
+            calendar=r.get("calendar"),
+            owner=r.get("owner"),
         )
 
     def handover(r: dict[str, Any], p: JsonPath) -> Handover:
         w = r.get("fix_window")
         window = (
             FixWindow(
-                t(w["priorities"]),
-                WEEKDAYS.index(w["weekday"]),
-                time.fromisoformat(w["opens"]),
-                w["calendar"],
-                w["summary"],
+                priorities=t(w["priorities"]),
+                weekday=WEEKDAYS.index(w["weekday"]),
+                opens=time.fromisoformat(w["opens"]),
+                calendar=w["calendar"],
+                summary=w["summary"],
             )
             if w
             else None
         )
         return Handover(
-            r["id"],
-            r["name"],
-            r["from"],
-            r["to"],
-            r["when"],
-            r.get("template"),
-            t(r["notify"]),
-            r["summary"],
-            t(r.get("immediate", [])),
-            window,
-            r.get("has_time_goal", True),
-            b.at(p),
+            id=r["id"],
+            name=r["name"],
+            from_tier=r["from"],
+            to_tier=r["to"],
+            when=r["when"],
+            template=r.get("template"),
+            notify=t(r["notify"]),
+            summary=r["summary"],
+            immediate=t(r.get("immediate", [])),
+            fix_window=window,
+            has_time_goal=r.get("has_time_goal", True),
+            location=b.at(p),
         )
 
     def template(r: dict[str, Any], p: JsonPath) -> Template:
         fields = t(
             TemplateField(
-                f["id"],
-                f["name"],
-                f["required"],
-                condition(f["required_when"]) if "required_when" in f else None,
-                f.get("hint", ""),
+                id=f["id"],
+                name=f["name"],
+                required=f["required"],
+                required_when=condition(f["required_when"]) if "required_when" in f else None,
+                hint=f.get("hint", ""),
             )
             for f in r["fields"]
         )
-        return Template(r["id"], r["name"], r["from"], r["to"], r["summary"], fields, b.at(p))
+        return Template(
+            id=r["id"],
+            name=r["name"],
+            from_tier=r["from"],
+            to=r["to"],
+            summary=r["summary"],
+            fields=fields,
+            location=b.at(p),
+        )
 
     alerts = d["sla_alerts"]
     process = Process(
@@ -540,86 +550,108 @@ def build_process(doc: Document) -> tuple[Process, list[Problem]]:
         roles=b.many(
             "roles",
             lambda r, p: Role(
-                r["id"],
-                r["name"],
-                r["summary"],
-                t(r["responsibilities"]),
-                t(r.get("challenges", [])),
-                t(r.get("needs", [])),
-                b.at(p),
+                id=r["id"],
+                name=r["name"],
+                summary=r["summary"],
+                responsibilities=t(r["responsibilities"]),
+                challenges=t(r.get("challenges", [])),
+                needs=t(r.get("needs", [])),
+                location=b.at(p),
             ),
         ),
         tiers=b.many(
             "tiers",
             lambda r, p: Tier(
-                r["id"],
-                r["name"],
-                r["short_name"],
-                r["owner"],
-                r["summary"],
-                r["talks_to_customers"],
-                r.get("status", f"At {r['short_name']}"),
-                b.at(p),
+                id=r["id"],
+                name=r["name"],
+                short_name=r["short_name"],
+                owner=r["owner"],
+                summary=r["summary"],
+                talks_to_customers=r["talks_to_customers"],
+                status=r.get("status", f"At {r['short_name']}"),
+                location=b.at(p),
             ),
         ),
-        categories=b.many("categories", lambda r, p: Category(r["id"], r["name"], r["summary"], b.at(p))),
-        urgency=b.many("urgency", lambda r, p: Level(r["id"], r["name"], r["definition"], b.at(p))),
-        impact=b.many("impact", lambda r, p: Level(r["id"], r["name"], r["definition"], b.at(p))),
+        categories=b.many(
+            "categories", lambda r, p: Category(id=r["id"], name=r["name"], summary=r["summary"], location=b.at(p))
+        ),
+        urgency=b.many(
+            "urgency", lambda r, p: Level(id=r["id"], name=r["name"], definition=r["definition"], location=b.at(p))
+        ),
+        impact=b.many(
+            "impact", lambda r, p: Level(id=r["id"], name=r["name"], definition=r["definition"], location=b.at(p))
+        ),
         priorities=b.many("priorities", priority),
         matrix=MappingProxyType({(u, i): pr for u, row in d["priority_matrix"].items() for i, pr in row.items()}),
-        floors=b.many("priority_floors", lambda r, p: Floor(r["category"], r["minimum"], r["summary"], b.at(p))),
+        floors=b.many(
+            "priority_floors",
+            lambda r, p: Floor(category=r["category"], minimum=r["minimum"], summary=r["summary"], location=b.at(p)),
+        ),
         calendars=b.many("calendars", calendar),
         clocks=MappingProxyType({name: clock(name, raw) for name, raw in d["clocks"].items()}),
         triggers=b.many(
             "triggers",
             lambda r, p: Trigger(
-                r["id"],
-                r["name"],
-                r["summary"],
-                condition(r["when"]),
-                r["route"],
-                t(r["notify"]),
-                r["template"],
-                t(r.get("overlaps", [])),
-                b.at(p),
+                id=r["id"],
+                name=r["name"],
+                summary=r["summary"],
+                when=condition(r["when"]),
+                route=r["route"],
+                notify=t(r["notify"]),
+                template=r["template"],
+                overlaps=t(r.get("overlaps", [])),
+                location=b.at(p),
             ),
         ),
         default_route=DefaultRoute(**d["default_route"]),
         announcements=b.many(
             "announcements",
-            lambda r, p: Announcement(r["id"], r["name"], r["summary"], condition(r["when"]), t(r["notify"]), b.at(p)),
+            lambda r, p: Announcement(
+                id=r["id"],
+                name=r["name"],
+                summary=r["summary"],
+                when=condition(r["when"]),
+                notify=t(r["notify"]),
+                location=b.at(p),
+            ),
         ),
         handovers=b.many("handovers", handover),
         at_risk=AtRisk(
-            alerts["at_risk"]["threshold_percent"],
-            alerts["at_risk"]["action"],
-            t(alerts["at_risk"]["notify"]),
-            alerts["at_risk"]["summary"],
+            threshold_percent=alerts["at_risk"]["threshold_percent"],
+            action=alerts["at_risk"]["action"],
+            notify=t(alerts["at_risk"]["notify"]),
+            summary=alerts["at_risk"]["summary"],
         ),
         breaches=tuple(
             BreachRule(
-                r["id"],
-                r["name"],
-                t(r["tiers"]),
-                t(r["priorities"]),
-                r.get("escalate_to"),
-                r.get("alert"),
-                t(r["notify"]),
-                r["summary"],
-                b.at(("sla_alerts", "breaches", i)),
+                id=r["id"],
+                name=r["name"],
+                tiers=t(r["tiers"]),
+                priorities=t(r["priorities"]),
+                escalate_to=r.get("escalate_to"),
+                alert=r.get("alert"),
+                notify=t(r["notify"]),
+                summary=r["summary"],
+                location=b.at(("sla_alerts", "breaches", i)),
             )
             for i, r in enumerate(alerts["breaches"])
         ),
         templates=b.many("templates", template),
-        channels=b.many("channels", lambda r, p: Channel(r["id"], r["purpose"], t(r["members"]), b.at(p))),
+        channels=b.many(
+            "channels",
+            lambda r, p: Channel(id=r["id"], purpose=r["purpose"], members=t(r["members"]), location=b.at(p)),
+        ),
         communication=Communication(**d["communication"]),
         feedback=Feedback(**d["feedback"]),
-        metrics=b.many("metrics", lambda r, p: Metric(r["id"], r["name"], r["summary"], b.at(p))),
+        metrics=b.many(
+            "metrics", lambda r, p: Metric(id=r["id"], name=r["name"], summary=r["summary"], location=b.at(p))
+        ),
         jira=JiraSettings(
-            d["jira"]["field_prefix"],
+            field_prefix=d["jira"]["field_prefix"],
             **d["jira"]["statuses"],
             issue_types=t(
-                IssueType(r["id"], r["name"], r["summary"], r.get("template")) for r in d["jira"]["issue_types"]
+                IssueType(id=r["id"], name=r["name"], summary=r["summary"], template=r.get("template"))
+                for r in d["jira"]["issue_types"]
             ),
         ),
         document=doc,
