@@ -10,21 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from ..definition.model import Condition, Process
-from ..problems import Location
+from ..problems import Problem
 from ..spec.gherkin import TICKET_STEP, Feature
 from .boxes import Analysis, Region, Rule, Space, analyse
 
 BASE_FIELDS = ("category", "urgency", "impact", "reproduced")
-
-
-@dataclass(frozen=True)
-class Finding:
-    location: Location
-    severity: str  # "error" or "warning"
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message}"
 
 
 @dataclass
@@ -35,7 +25,7 @@ class Coverage:
 
 @dataclass
 class Report:
-    findings: list[Finding]
+    findings: list[Problem]
     fires: dict[str, int | None]  # None: too fragmented to count
     default_route: int | None
     ticket_kinds: int
@@ -86,22 +76,22 @@ def trigger_rules(process: Process, space: Space) -> list[Rule]:
     return [Rule(t.id, condition_region(process, space, t.when)) for t in process.triggers]
 
 
-def soundness(process: Process, analysis: Analysis) -> list[Finding]:
+def soundness(process: Process, analysis: Analysis) -> list[Problem]:
     findings = []
     triggers = {t.id: t for t in process.triggers}
     for trigger_id, earlier in analysis.shadowed.items():
         by = f"earlier triggers take all its tickets: {', '.join(earlier)}" if earlier else "it matches no ticket"
-        findings.append(Finding(triggers[trigger_id].location, "error", f"trigger '{trigger_id}' can never fire: {by}"))
+        findings.append(Problem(triggers[trigger_id].location, f"trigger '{trigger_id}' can never fire: {by}"))
     for overlap in analysis.overlaps:
         first, second = triggers[overlap.first], triggers[overlap.second]
         if overlap.first in second.overlaps or overlap.second in first.overlaps:
             continue  # marked as intended in the definition
         example = ", ".join(f"{k}={json.dumps(v)}" for k, v in overlap.example.items())
         findings.append(
-            Finding(
+            Problem(
                 second.location,
-                "warning",
-                f"trigger '{second.id}' overlaps trigger '{first.id}' on {overlap.size} kinds of ticket "
+                severity="warning",
+                message=f"trigger '{second.id}' overlaps trigger '{first.id}' on {overlap.size} kinds of ticket "
                 f"(e.g. {example}); '{first.id}' wins, being first. Mark it with "
                 f"'overlaps: [{first.id}]' if that is intended",
             )
@@ -110,9 +100,8 @@ def soundness(process: Process, analysis: Analysis) -> list[Finding]:
         for impact in process.impact:
             if (urgency.id, impact.id) not in process.matrix:
                 findings.append(
-                    Finding(
+                    Problem(
                         process.locate(("priority_matrix",)),
-                        "error",
                         f"no priority for urgency '{urgency.id}' and impact '{impact.id}'",
                     )
                 )
@@ -203,9 +192,8 @@ def run_check(process: Process, features: list[Feature]) -> Report:
     for trigger_id in covered.uncovered["triggers"]:
         location = triggers[trigger_id].location if trigger_id in triggers else process.locate(("default_route",))
         findings.append(
-            Finding(
+            Problem(
                 location,
-                "error",
                 f"no scenario exercises trigger {trigger_id!r}"
                 if trigger_id in triggers
                 else "no scenario exercises the default route",
