@@ -306,3 +306,14 @@ def test_a_cache_that_cannot_be_written_does_not_stop_the_build(tmp_path: Path) 
     done = build_manual(project, tmp_path / "site")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_every_method_of_the_manual_is_a_macro_of_one_room() -> None:
+    import inspect
+
+    from cep.manual.macros import MACROS
+    from cep.manual.reference import Manual
+
+    listed = [name for names in MACROS.values() for name in names]
+    public = [name for name, _ in inspect.getmembers(Manual, inspect.isfunction) if not name.startswith("_")]
+    assert sorted(listed) == sorted(public)  # each once: a new method is placed in a room, or made private

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +22,32 @@ from .plugin import JIRA_BUNDLE, ManualPlugin
 from .reference import Manual
 from .scenarios import verified_behaviour
 from .text import esc
+
+# The manual's macros, by the room of the manual they serve; each is a method of `Manual` of the same name.
+MACROS: dict[str, tuple[str, ...]] = {
+    "home": ("role_entry_points", "diagram"),
+    "tiers and roles": (
+        "tier_table",
+        "tier_sections",
+        "role_sections",
+        "responsibility_matrix",
+        "responsibility_steps",
+        "tier",
+        "role",
+    ),
+    "prioritisation": ("levels", "priority_matrix", "floors", "priority_badge"),
+    "time goals": ("time_goal_table", "clocks", "calendar_sections", "holidays", "worked_examples", "calendar_link"),
+    "triggers": ("trigger_table", "trigger_sections", "announcements", "trigger_link", "condition"),
+    "hand-overs": ("handovers", "fix_window_examples"),
+    "breaches": ("breach_rules",),
+    "templates": ("templates", "template_section", "template_link"),
+    "communication": ("communication", "channel_table", "channel_sections", "cadence_table", "channel", "channels"),
+    "feedback and metrics": ("feedback", "metrics"),
+    "glossary": ("glossary",),
+    "admin": ("slack_channels",),
+    "playbooks": ("playbook",),
+    "any page": ("link",),
+}
 
 
 def _naming_pages(macro: Callable[..., str], plugin: ManualPlugin, here: Callable[[], str]) -> Callable[..., str]:
@@ -64,8 +89,8 @@ def define_env(env: Any) -> None:
         where = f"{docs / page.file.src_uri}" + (f":{lines[-1]}" if lines else "")
         return f"{where}: error: {error.message}; the manual's macros: {', '.join(sorted(env.macros))}"
 
-    for name, _ in inspect.getmembers(Manual, inspect.isfunction):
-        if not name.startswith("_"):  # every public method of Manual is a macro
+    for names in MACROS.values():
+        for name in names:
             env.macro(_naming_pages(getattr(manual, name), plugin, page_file), name)
     meta = plugin.process.meta
     env.variables["process_name"] = esc(meta.name)  # variables are placed in Markdown as they are: escaped here
