@@ -109,15 +109,11 @@ class TicketParser:
         except _NOT_READ:
             return None
         tier, flag = line.tier, line.reproduced
-        if b"\\" in raw:  # an escape may hide a quote or spell a key: only a full reading tells
-            if _may_repeat_a_key(raw):
-                return None
-        # Else a flat line's quotes are two per key and two per text value (the id, the category, urgency and
-        # impact, the time, the tier): a key given twice, which msgspec would take the last of, shows as a key
-        # more than the line has. One scan of the bytes.
-        elif raw.count(b'"') // 2 - (type(line.id) is str) != (
-            _TEXTS_AND_KEYS if tier is _UNSET else _TEXTS_AND_KEYS + 2
-        ) + (flag is not _UNSET):
+        # A flat line's quotes are two per key and two per text value, and an escaped quote only adds one: a key
+        # given twice (which msgspec would take the last of, silently) always shows as more keys than the line's
+        # fields, and such a line is left to the full reading. One scan of the bytes.
+        texts_and_keys = _TEXTS_AND_KEYS + (type(line.id) is str) + (0 if tier is _UNSET else 2) + (flag is not _UNSET)
+        if raw.count(b'"') // 2 != texts_and_keys:
             return None
         if tier is _UNSET:
             line.tier = self.default_tier
