@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..problems import Problem, did_you_mean, unknown_name
-from .document import JsonPath
+from .document import JsonPath, describe
 from .durations import Duration
 from .model import Condition, Process
 
@@ -50,7 +50,7 @@ class _Checker:
             seen: set[Any] = set()
             for i, item in enumerate(items):
                 if item["id"] in seen:
-                    self.error((*path, i, "id"), f"duplicate id '{item['id']}' in {_describe(path)}")
+                    self.error((*path, i, "id"), f"duplicate id '{item['id']}' in {describe(path)}")
                 seen.add(item["id"])
 
     def references(self) -> None:
@@ -269,11 +269,6 @@ def _identified_lists(node: Any, path: JsonPath) -> Iterable[tuple[JsonPath, lis
             yield path, node
         for i, item in enumerate(node):
             yield from _identified_lists(item, (*path, i))
-
-
-def _describe(path: JsonPath) -> str:
-    """A path as the author reads it: `tiers`, `templates[2].fields`."""
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
 def _plural(amount: int, unit: str) -> str:

@@ -34,6 +34,11 @@ class Document:
         return Location(self.file, 1, 1)
 
 
+def describe(path: JsonPath) -> str:
+    """A path as the author reads it: `tiers`, `templates[2].fields`, or `the document` for the root."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "the document"
+
+
 def read_definition(path: Path, file: str) -> bytes:
     """A definition file's bytes, refusing an oversized one before reading it."""
     size = path.stat().st_size

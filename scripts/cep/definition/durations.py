@@ -38,10 +38,12 @@ def parse_duration(text: str) -> Duration:
     if not match:
         raise ValueError(f"cannot read duration '{text}': write it like {EXAMPLES}")
     digits, business, unit = match.groups()
-    amount = int(digits) if len(digits) <= 9 else LONGEST_DAYS * 86_400  # more digits: far too long anyway
-    if amount == 0:
+    significant = digits.lstrip("0")
+    if not significant:
         raise ValueError(f"duration '{text}' is zero: a time goal must be longer than that")
     written = " ".join(text.split())
-    if amount * _CALENDAR_SECONDS[unit] > LONGEST_DAYS * 86_400:
+    # More than nine digits is far more than a year in any unit (and int() refuses thousands of digits).
+    if len(significant) > 9 or int(significant) * _CALENDAR_SECONDS[unit] > LONGEST_DAYS * 86_400:
         raise ValueError(f"duration '{written}' is longer than {LONGEST_DAYS} days: a time goal is met within a year")
+    amount = int(significant)
     return Duration(amount, unit, business is not None, written)

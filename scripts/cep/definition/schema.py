@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from ..problems import Location, Problem, did_you_mean
-from .document import Document
+from .document import Document, describe
 
 _JSON_TYPES = {
     dict: "a mapping",
@@ -65,11 +65,6 @@ def check_schema(schema: Any, path: Path) -> None:
         ) from None
 
 
-def _describe(path: tuple[str | int, ...]) -> str:
-    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-    return text or "the document"
-
-
 def _problems(doc: Document, error: ValidationError) -> list[Problem]:
     path = tuple(error.absolute_path)
     where = doc.locate(path)
@@ -80,7 +75,7 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
         return [
             Problem(
                 doc.locate((*path, key), key=True),
-                f"unknown key '{key}' in {_describe(path)}",
+                f"unknown key '{key}' in {describe(path)}",
                 did_you_mean(key, known),
             )
             for key in instance
@@ -88,7 +83,7 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
         ]
     if error.validator == "required":
         missing = str(error.message).split("'")[1]
-        return [Problem(where, f"missing required key '{missing}' in {_describe(path)}")]
+        return [Problem(where, f"missing required key '{missing}' in {describe(path)}")]
     if error.validator == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
         return [
@@ -98,16 +93,16 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
         ]
     if error.validator == "type":
         wanted = _SCHEMA_TYPES.get(str(error.validator_value), str(error.validator_value))
-        return [Problem(where, f"{_describe(path)} must be {wanted}, not {_JSON_TYPES.get(type(instance), 'this')}")]
+        return [Problem(where, f"{describe(path)} must be {wanted}, not {_JSON_TYPES.get(type(instance), 'this')}")]
     if error.validator == "pattern":
         return [
-            Problem(where, f"'{_shown(instance)}' is not valid for {_describe(path)}: {schema.get('description', '')}")
+            Problem(where, f"'{_shown(instance)}' is not valid for {describe(path)}: {schema.get('description', '')}")
         ]
     if error.validator in ("minItems", "minProperties", "minLength"):
-        return [Problem(where, f"{_describe(path)} must not be empty")]
+        return [Problem(where, f"{describe(path)} must not be empty")]
     if error.validator == "uniqueItems":
-        return [Problem(where, f"{_describe(path)} lists the same value twice")]
-    return [Problem(where, f"{_describe(path)}: {error.message}")]
+        return [Problem(where, f"{describe(path)} lists the same value twice")]
+    return [Problem(where, f"{describe(path)}: {error.message}")]
 
 
 @functools.lru_cache(maxsize=256)
