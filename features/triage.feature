@@ -18,12 +18,18 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
     And the trigger is "confirmed-bug"
     And exactly "#cep-escalations" is notified
 
-  Scenario: A bug nobody could reproduce still goes up when a whole organisation is affected
-    Given a "bug" ticket with "medium" urgency and "organisation" impact
+  Scenario Outline: A bug nobody could reproduce still goes up when it affects a whole <impact>
+    Given a "bug" ticket with "medium" urgency and "<impact>" impact
     And Tier 1 could not reproduce it
     When Tier 1 triages it
     Then it is routed to the Project Manager
     And the trigger is "wide-impact-bug"
+    And exactly "#cep-escalations" is notified
+
+    Examples:
+      | impact       |
+      | organisation |
+      | platform     |
 
   Scenario: A bug nobody could reproduce that affects one team stays at Tier 1
     Given a "bug" ticket with "medium" urgency and "team" impact
@@ -64,6 +70,7 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
     Then its priority is "P1"
     And it is routed to the Project Manager
     And the trigger is "critical-unresolved"
+    And exactly "#cep-escalations" and "#cep-incidents" are notified
 
   Scenario Outline: Everything else stays at Tier 1 and notifies nobody
     Given a "<category>" ticket with "<urgency>" urgency and "<impact>" impact

@@ -108,11 +108,11 @@ def test_a_removed_matrix_cell_is_refused_at_its_line(run_cli, tmp_path: Path) -
     )
 
 
-def test_a_trigger_no_scenario_mentions(run_cli, tmp_path: Path) -> None:
+def test_a_trigger_no_scenario_makes_fire(run_cli, tmp_path: Path) -> None:
     vip = (
         ANY_BUG.replace("any-bug", "vip-account")
         .replace("Any bug", "VIP account")
-        .replace("{category: [bug]}", "{category: [account], impact: [platform]}")
+        .replace("{category: [bug]}", "{category: [account], urgency: [low], impact: [organisation]}")
     )
     path = _write(tmp_path, DEFAULT.replace("  - id: critical-unresolved\n", vip + "  - id: critical-unresolved\n", 1))
     result = _check(run_cli, path)
@@ -196,3 +196,28 @@ def test_refined_atoms_partition_the_space_along_every_region(raw_rules: list[li
         members = [t for t in tickets if inside(atom, t)]
         for region in regions:  # the atom is wholly inside or wholly outside each region
             assert len({any(inside(box, t) for box in region) for t in members}) == 1
+
+
+def test_a_trigger_is_covered_by_what_a_scenario_makes_it_do_not_by_its_name(tmp_path: Path) -> None:
+    from cep.analysis.check import coverage
+    from cep.definition.loader import load_process
+    from cep.spec.gherkin import read_features
+
+    process = load_process(PROCESS)
+    names_it = """Feature: x
+  Scenario: a how-to question
+    Given a "how-to" ticket with "low" urgency and "individual" impact
+    When Tier 1 triages it
+    Then the trigger is "content-error"
+"""
+    (tmp_path / "names.feature").write_text(names_it)
+    assert "content-error" not in coverage(process, read_features(tmp_path)).covered["triggers"]
+    route_only = names_it.replace('"how-to"', '"content"').replace(
+        'Then the trigger is "content-error"', "Then it is routed to the Project Manager"
+    )
+    (tmp_path / "names.feature").write_text(route_only)
+    assert "content-error" not in coverage(process, read_features(tmp_path)).covered["triggers"]  # channels unsaid
+    (tmp_path / "names.feature").write_text(route_only + '    And exactly "#cep-escalations" is notified\n')
+    covered = coverage(process, read_features(tmp_path))
+    assert covered.covered["triggers"] == ["content-error"]
+    assert "(default route)" in covered.uncovered["triggers"]
