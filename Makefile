@@ -33,7 +33,7 @@ install: system-deps $(STAMP) ## create .venv with cep and everything it needs
 
 serve: install ## validate, build everything and serve the manual on http://127.0.0.1:8000
 	$(BIN)/cep validate
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch process --watch features --watch scripts/cep
+	$(BIN)/cep serve --dev-addr 127.0.0.1:8000
 
 site: install ## build the manual into site/
 	$(BIN)/cep build --site-dir site

@@ -30,6 +30,32 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+# What building cep itself needs: the package, and the files its package data links to.
+SOURCE_PARTS = (
+    "pyproject.toml",
+    "README.md",
+    ".pre-commit-hooks.yaml",
+    ".github/workflows/process.yml",
+    "process/escalation.yaml",
+    "process/schema",
+    "scripts/cep",
+)
+
+
+def copy_source(target: Path) -> Path:
+    """A copy of cep's source under `target`, enough to build or pip-install it, without writing in the work tree."""
+    import shutil
+
+    for part in SOURCE_PARTS:
+        source, copy = ROOT / part, target / part
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, copy, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, copy)
+    return target
+
+
 def build_manual(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
     """`cep build` in `project`, dates pinned, output captured."""
     return subprocess.run(

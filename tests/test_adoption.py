@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from project import ROOT, copy_project, git
+from project import ROOT, copy_project, copy_source, git
 
 WORKFLOW = ROOT / ".github" / "workflows" / "process.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
@@ -44,12 +44,7 @@ def test_the_workflow_runs_every_gate_and_summarises_the_diff_on_pull_requests()
 
 def _hook_repository(target: Path) -> str:
     """This project's working tree as a git repository pre-commit can install hooks from; returns its commit."""
-    target.mkdir()
-    for part in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
-        shutil.copy2(ROOT / part, target / part)
-    package = ROOT / "scripts" / "cep"
-    shutil.copytree(package, target / "scripts" / "cep", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "process" / "schema", target / "process" / "schema")  # the package links its schema here
+    copy_source(target)
     git(target, "init", "-q", "-b", "main")
     git(target, "add", "-A")
     git(target, "commit", "-qm", "hooks")

@@ -142,3 +142,13 @@ def test_every_command_reads_the_definition_named_by_process_and_says_so(tmp_pat
     )
     assert built.returncode == 0, built.stderr
     assert "<h1" in (home := (project / "site" / "index.html").read_text()) and "Another Process" in home
+
+
+def test_version_and_no_command_print_what_cep_is() -> None:
+    from importlib.metadata import version
+
+    shown = subprocess.run([sys.executable, "-m", "cep", "--version"], capture_output=True, text=True)
+    assert shown.returncode == 0 and shown.stdout == f"cep {version('cep')}\n"
+    bare = subprocess.run([sys.executable, "-m", "cep"], capture_output=True, text=True)
+    assert bare.returncode == 0 and bare.stderr == ""
+    assert bare.stdout.startswith("usage: cep") and "init" in bare.stdout and "serve" in bare.stdout

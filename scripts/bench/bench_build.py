@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 from common import BIN, ROOT, interleaved_medians, median_seconds, report
 
+from cep.manual.config import STANDARD_DOCS, STANDARD_OVERRIDES
+
 CAPTURE_HOOK = """
 from pathlib import Path
 OUT = Path(__file__).parent / "rendered"
@@ -24,8 +26,13 @@ def on_page_markdown(markdown, page, **kwargs):
 """
 
 
-def _config(root: Path) -> dict:
-    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+def _config(work: Path) -> dict:
+    """The settings `cep build` uses in `work`, as one mkdocs.yml would hold them."""
+    from cep.manual.config import compose
+
+    config = compose(work / "mkdocs.yml")
+    config["plugins"] = [{"cep": {"root": str(work)}} if p == "cep" else p for p in config["plugins"]]
+    return config
 
 
 def prepare(work: Path) -> Path:
@@ -39,13 +46,13 @@ def prepare(work: Path) -> Path:
     (work / "capture.yml").write_text(yaml.safe_dump(config, allow_unicode=True))
     median_seconds([str(BIN / "mkdocs"), "build", "-q", "-f", str(work / "capture.yml"), "-d", str(work / "x")], runs=1)
     rendered = work / "rendered"
-    for extra in ("stylesheets", "overrides"):
-        shutil.copytree(work / "docs" / extra, rendered / extra)
+    shutil.copytree(STANDARD_DOCS / "stylesheets", rendered / "stylesheets")
     floor = _config(work)
     floor["docs_dir"] = "rendered"
-    floor["theme"]["custom_dir"] = "rendered/overrides"
-    floor["plugins"] = [p for p in floor["plugins"] if not (p == "cep" or (isinstance(p, dict) and "macros" in p))]
+    floor["theme"]["custom_dir"] = str(STANDARD_OVERRIDES)
+    floor["plugins"] = [p for p in floor["plugins"] if not (isinstance(p, dict) and ("cep" in p or "macros" in p))]
     floor["strict"] = False
+    floor["site_name"] = "floor"
     (work / "floor.yml").write_text(yaml.safe_dump(floor, allow_unicode=True))
     return work / "floor.yml"
 

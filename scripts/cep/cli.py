@@ -24,20 +24,9 @@ from .problems import (
 
 
 def load(path: Path, schema: Path | None = None):  # -> Process; imported lazily so `cep --help` stays fast
-    from .definition.loader import load_process
+    from .definition.loader import load_named
 
-    try:
-        return load_process(path, schema, display=_display(path))
-    except OSError as error:
-        raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
-
-
-def _display(path: Path) -> str:
-    """The path as the user would write it: relative to the current directory when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve())) if path.is_absolute() else str(path)
-    except ValueError:
-        return str(path)
+    return load_named(path, schema)
 
 
 def _needs(extra: str, *modules: str) -> None:
@@ -83,9 +72,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     _needs("docs", "mkdocs", "material", "mkdocs_macros")
     from .manual.build import build_site
 
-    if not args.config.is_file():
-        raise UsageError(f"{args.config}: error: cannot read: no such file")
     return build_site(args.config, args.site_dir, args.process)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _needs("docs", "mkdocs", "material", "mkdocs_macros")
+    from .manual.build import serve_site
+
+    load(args.process or DEFAULT_PROCESS)  # an invalid definition is reported as FILE:LINE:COL before serving
+    return serve_site(args.config, args.dev_addr, args.process)
 
 
 def cmd_diagrams(args: argparse.Namespace) -> int:
@@ -171,6 +166,21 @@ def _read(path: Path) -> bytes:
         raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cep")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .init import initialise
+
+    return initialise(args.dir, args.source, sys.stdout)
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
@@ -179,7 +189,9 @@ def _positive(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cep", description="The customer escalation process, as code.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"cep {_version()}")
+    parser.set_defaults(run=lambda args: parser.print_help() or EXIT_OK)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = sub.add_parser("validate", help="check process definitions; list every problem as FILE:LINE:COL")
     validate.add_argument("files", nargs="*", type=Path, metavar="FILE", help=f"default: {DEFAULT_PROCESS}")
@@ -258,10 +270,34 @@ def _parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="validate and build the manual (mkdocs build --strict)")
     build.add_argument("--site-dir", type=Path, default=Path("site"))
-    build.add_argument("--process", type=Path, help="default: the one mkdocs.yml names, else " + str(DEFAULT_PROCESS))
-    build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml")
+    _manual_options(build)
     build.set_defaults(run=cmd_build)
+
+    serve = sub.add_parser("serve", help="serve the manual, rebuilt and reloaded as you edit (mkdocs serve)")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="default: 127.0.0.1:8000")
+    _manual_options(serve)
+    serve.set_defaults(run=cmd_serve)
+
+    init = sub.add_parser(
+        "init",
+        help="start a repository that keeps its escalation process with cep",
+        description="Write a starter definition, a starter specification, the CI workflow, the pre-commit hooks "
+        "and a README into DIR. Nothing that exists is overwritten.",
+    )
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR", help="default: .")
+    init.add_argument("--from", dest="source", type=Path, metavar="FILE", help="start from this definition")
+    init.set_defaults(run=cmd_init)
     return parser
+
+
+def _manual_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--process", type=Path, help="default: the one mkdocs.yml names, else " + str(DEFAULT_PROCESS))
+    command.add_argument(
+        "--config",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        help="the repository's own settings, laid over the standard manual's; optional (default: mkdocs.yml)",
+    )
 
 
 def _terminated(signum: int, frame: object) -> None:

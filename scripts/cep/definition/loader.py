@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import cache
-from ..problems import InvalidProcess, Location, Problem
+from ..problems import InvalidProcess, Location, Problem, UsageError
 from . import SCHEMA_BESIDE
 from .document import Document, JsonPath, read_definition
 from .model import Process, build_process
@@ -27,6 +27,19 @@ def schema_for(process: Path, given: Path | None = None) -> Path:
         return given
     beside = process.parent / SCHEMA_BESIDE
     return beside if beside.is_file() else Path(__file__).parent / SCHEMA_BESIDE.name
+
+
+def load_named(path: Path, schema_path: Path | None = None) -> Process:
+    """`load_process` for a command: the path shown as the user would write it (relative to the current directory
+    when inside it), and a definition that cannot be read a usage error."""
+    try:
+        shown = str(path.resolve().relative_to(Path.cwd().resolve())) if path.is_absolute() else str(path)
+    except ValueError:
+        shown = str(path)
+    try:
+        return load_process(path, schema_path, display=shown)
+    except OSError as error:
+        raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
 
 
 def load_process(

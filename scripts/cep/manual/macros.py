@@ -76,18 +76,20 @@ def define_env(env: Any) -> None:
     if not isinstance(plugin, ManualPlugin):  # pragma: no cover - a configuration mistake
         raise TypeError("the cep plugin must be listed before macros in mkdocs.yml")
     manual = Manual(plugin.process, build_year(), lambda: env.page.file.src_uri, plugin.svg)
-    docs = Path(env.conf["docs_dir"])
-    docs = docs.relative_to(plugin.root) if docs.is_relative_to(plugin.root) else docs
 
-    def page_file() -> str:  # the page being rendered, as a path from the project root
-        return str(docs / env.page.file.src_uri)
+    def where(file: Any) -> Path:  # a page's source, from the project root when it is the project's own
+        source = Path(file.abs_src_path or Path(env.conf["docs_dir"]) / file.src_uri)  # generated pages have none
+        return source.relative_to(plugin.root) if source.is_relative_to(plugin.root) else source
+
+    def page_file() -> str:
+        return str(where(env.page.file))
 
     @format_error.register
     def _undefined(error: UndefinedError, markdown: str, page: Any) -> str:
         # A page calling a macro that does not exist: say where, and what exists, without a traceback.
         lines = [tb.tb_lineno for tb in _frames(error.__traceback__) if tb.tb_frame.f_code.co_filename == "<template>"]
-        where = f"{docs / page.file.src_uri}" + (f":{lines[-1]}" if lines else "")
-        return f"{where}: error: {error.message}; the manual's macros: {', '.join(sorted(env.macros))}"
+        at = f"{where(page.file)}" + (f":{lines[-1]}" if lines else "")
+        return f"{at}: error: {error.message}; the manual's macros: {', '.join(sorted(env.macros))}"
 
     for names in MACROS.values():
         for name in names:

@@ -14,8 +14,10 @@ from jinja2 import Environment, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
 from mkdocs.theme import Theme
 
 from ..definition import DEFAULT_PROCESS
@@ -24,6 +26,7 @@ from ..definition.model import Process
 from ..output import build_year, dump_json
 from ..problems import InvalidProcess, render_text
 from ..spec.gherkin import Feature
+from .config import STANDARD_DOCS, STANDARD_OVERRIDES
 from .playbooks import playbook_pages, set_nav
 
 JIRA_BUNDLE = "downloads/jira-bundle.json"
@@ -40,10 +43,21 @@ class _TemplateCache(FileSystemBytecodeCache):
 
 
 class ManualConfig(Config):
+    root = config_options.Type(str, default="")  # where process, features and report are; default: beside mkdocs.yml
     process = config_options.Type(str, default=str(DEFAULT_PROCESS))
     schema = config_options.Optional(config_options.Type(str))  # default: the loader's choice
     features = config_options.Type(str, default="features")
     report = config_options.Type(str, default="reports/cucumber.json")
+
+
+def _add_standard_pages(files: Files, config: MkDocsConfig) -> None:
+    """Every standard page and asset the repository's docs/ does not replace."""
+    from mkdocs.structure.files import File
+
+    for path in sorted(STANDARD_DOCS.rglob("*")):
+        uri = path.relative_to(STANDARD_DOCS).as_posix()
+        if path.is_file() and files.get_file_from_path(uri) is None:
+            files.append(File(uri, str(STANDARD_DOCS), config.site_dir, config.use_directory_urls))
 
 
 class ManualPlugin(BasePlugin[ManualConfig]):
@@ -119,6 +133,7 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         from ..diagrams import DIAGRAMS
         from ..diagrams.style import place
 
+        _add_standard_pages(files, config)
         for name in DIAGRAMS:
             files.append(File.generated(config, f"diagrams/{name}.svg", content=place(self.svg(name), "../")))
         files.append(File.generated(config, JIRA_BUNDLE, content=dump_json(self.bundle)))
@@ -128,7 +143,7 @@ class ManualPlugin(BasePlugin[ManualConfig]):
 
     def on_config(self, config):  # type: ignore[no-untyped-def]
         self.page_problems: list[str] = []
-        self.root = Path(config.config_file_path).resolve().parent
+        self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         path = self.root / self.config.process
         self.schema = schema_for(path, self.root / self.config.schema if self.config.schema else None)
         try:
@@ -140,6 +155,9 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         meta = self.process.meta
         owner = next((r.name for r in self.process.roles if r.id == meta.owner), meta.owner)
         set_nav(config.nav, self.process)
+        config.site_name = html.escape(config.site_name or meta.name)  # the theme writes it as HTML
+        # The standard templates come after the repository's own (its custom_dir) and before the theme's.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(STANDARD_OVERRIDES))
         self._draw_diagrams()
         self._cache_compiled_templates(config.theme)
         config.copyright = html.escape(  # the theme writes the copyright as HTML
