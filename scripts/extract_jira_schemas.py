@@ -1,5 +1,6 @@
 """Extract, from Atlassian's published Jira Cloud platform OpenAPI spec, the component schemas that the Jira bundle's
-request bodies must match, into process/schema/jira-platform-components.json (run by hand when the spec changes):
+request bodies and the issue search pages `cep report` reads must match, into
+process/schema/jira-platform-components.json (run by hand when the spec changes):
 
     python scripts/extract_jira_schemas.py PATH/TO/jira-platform-openapi.json
 
@@ -24,6 +25,8 @@ ENDPOINTS = {
     ("/rest/api/3/workflows/create", "post"): "workflows",
     ("/rest/api/3/filter", "post"): "filters",
 }
+# Response body schema of each endpoint cep reads from (`cep report` reads issue search pages with changelogs).
+RESPONSES = {("/rest/api/3/search/jql", "post"): "search"}
 OUT = Path(__file__).resolve().parent.parent / "process" / "schema" / "jira-platform-components.json"
 
 
@@ -44,7 +47,18 @@ def main(spec_path: Path) -> None:
     for (path, method), section in ENDPOINTS.items():
         body = spec["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
         requests[section] = {"method": method.upper(), "path": path, "schema": body["$ref"].rsplit("/", 1)[-1]}
-    wanted, todo = set(), [r["schema"] for r in requests.values()]
+    requests["search"] = {
+        "method": "POST",
+        "path": "/rest/api/3/search/jql",
+        "schema": spec["paths"]["/rest/api/3/search/jql"]["post"]["requestBody"]["content"]["application/json"][
+            "schema"
+        ]["$ref"].rsplit("/", 1)[-1],
+    }
+    responses = {}
+    for (path, method), section in RESPONSES.items():
+        body = spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+        responses[section] = {"method": method.upper(), "path": path, "schema": body["$ref"].rsplit("/", 1)[-1]}
+    wanted, todo = set(), [r["schema"] for r in (*requests.values(), *responses.values())]
     while todo:
         name = todo.pop()
         if name not in wanted:
@@ -60,10 +74,11 @@ def main(spec_path: Path) -> None:
             "extracted_by": "scripts/extract_jira_schemas.py",
         },
         "requests": requests,
+        "responses": responses,
         "components": {"schemas": {name: schemas[name] for name in sorted(wanted)}},
     }
     OUT.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"{OUT}: {len(wanted)} schemas for {len(requests)} request bodies")
+    print(f"{OUT}: {len(wanted)} schemas for {len(requests)} request and {len(responses)} response bodies")
 
 
 if __name__ == "__main__":

@@ -121,6 +121,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_INVALID if report.failed(args.strict) else EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    _needs("report", "duckdb")
+    from .report.command import run_report
+
+    process = load(args.process, args.schema)
+    return run_report(
+        args.process, process, args.schema, args.inputs, args.at, args.format, args.out, sys.stdout, sys.stderr
+    )
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from .definition.loader import load_process
     from .diff import compare
@@ -249,6 +259,27 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--schema", type=Path, help=SCHEMA_CHOICE)
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
     diff.set_defaults(run=cmd_diff)
+
+    report = sub.add_parser(
+        "report",
+        help="judge ticket histories (Jira search results with changelog) against the process",
+        description="Read ticket histories — pages of Jira's issue search with expand=names,changelog, as JSON or "
+        "JSON Lines — and judge each against the process version in force when it was created: priority, route, "
+        "time goals, hand-overs, returns. A history that cannot be read is reported as INPUT:LINE: error: … and the "
+        "rest are still judged (exit 1).",
+    )
+    report.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="JSON or JSON Lines files")
+    report.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
+    report.add_argument("--schema", type=Path, help=SCHEMA_CHOICE)
+    report.add_argument("--at", metavar="ISO-TIME", help="judge open clocks at this moment (default: now)")
+    report.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="text or json: the summary; jsonl: one verdict per ticket",
+    )
+    report.add_argument("--out", type=Path, help="also write the tables (CSV, Parquet) and the summary here")
+    report.set_defaults(run=cmd_report)
 
     spec = sub.add_parser(
         "spec",

@@ -274,6 +274,6 @@ def test_diff_in_a_repository_that_keeps_only_the_definition(tmp_path: Path) -> 
     ],
 )
 def test_the_changelog_reads_each_commits_version_without_parsing_it_whole(text: str, version: str | None) -> None:
-    from cep.manual.changelog import _version
+    from cep.diff.revisions import _version
 
     assert _version(text.encode("utf-8")) == version

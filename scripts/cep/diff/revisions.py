@@ -1,11 +1,15 @@
 """Where a version of the process definition comes from: a file, or a git revision of the working copy's file;
-and the file's git history, for the changelog."""
+and the file's git history: its releases (the commits where `process.version` changed), for the changelog and
+the report."""
 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from ..definition.document import read_definition
 
@@ -84,3 +88,57 @@ def history(process_file: Path) -> list[Commit]:
     except (FileNotFoundError, NotADirectoryError, subprocess.CalledProcessError):
         return []
     return [Commit(*line.split("\x1f", 2)) for line in out.decode("utf-8", "replace").splitlines() if line]
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    commit: Commit | None  # None: the working copy, not committed yet
+    content: bytes
+
+
+def _version(content: bytes) -> str | None:
+    """`process.version` of a committed definition, read from the YAML events up to it: a long history is not
+    parsed whole, version after version."""
+    events = iter(yaml.parse(content, Loader=yaml.CSafeLoader))
+    try:
+        while not isinstance(next(events), yaml.MappingStartEvent):  # to the document's top mapping
+            pass
+        in_process = _to_key(events, "process") and isinstance(next(events), yaml.MappingStartEvent)
+        if in_process and _to_key(events, "version"):
+            value = next(events)
+            return value.value if isinstance(value, yaml.ScalarEvent) else None
+    except (yaml.YAMLError, StopIteration):
+        pass
+    return None
+
+
+def _to_key(events: Iterator[yaml.Event], key: str) -> bool:
+    """Move `events`, inside a mapping, to just after its key `key`; False at the mapping's end."""
+    while not isinstance(event := next(events), yaml.MappingEndEvent):
+        if isinstance(event, yaml.ScalarEvent) and event.value == key:
+            return True
+        _skip(events, event)  # the key
+        _skip(events, next(events))  # its value
+    return False
+
+
+def _skip(events: Iterator[yaml.Event], first: yaml.Event) -> None:
+    """Move `events` past the node that starts with `first`."""
+    depth = int(isinstance(first, yaml.CollectionStartEvent))
+    while depth:
+        event = next(events)
+        depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+
+
+def releases(process_file: Path, current_version: str, working: bytes) -> list[Release]:
+    """The commits where the process version changed, oldest first, then the working copy if its version is new."""
+    out: list[Release] = []
+    commits = history(process_file)
+    for commit, content in zip(commits, at_revisions([c.sha for c in commits], process_file), strict=True):
+        version = _version(content) if content is not None else None
+        if content is not None and version is not None and (not out or out[-1].version != version):
+            out.append(Release(version, commit, content))
+    if not out or out[-1].version != current_version:
+        out.append(Release(current_version, None, working))
+    return out

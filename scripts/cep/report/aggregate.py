@@ -1,0 +1,184 @@
+"""The report's tables and figures: per-ticket verdicts written as CSV, made Parquet and summed up by DuckDB with
+the SQL files in `sql/` (portable SQL, so a data team can run the same queries on their warehouse)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from .lived import Verdict
+
+QUERIES = ("by_version", "attainment", "volume", "time_in_tier", "deviations")
+# Each table: its columns and their SQL types, in order (the CSV's header, DuckDB's schema for it).
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "tickets": (
+        ("key", "VARCHAR"),
+        ("version", "VARCHAR"),
+        ("created", "TIMESTAMPTZ"),
+        ("category", "VARCHAR"),
+        ("urgency", "VARCHAR"),
+        ("impact", "VARCHAR"),
+        ("expected_priority", "VARCHAR"),
+        ("actual_priority", "VARCHAR"),
+        ("expected_route", "VARCHAR"),
+        ("trigger", "VARCHAR"),
+        ("tiers", "VARCHAR"),
+        ("conformant", "BOOLEAN"),
+        ("returns", "INTEGER"),
+        ("waiting_seconds", "DOUBLE"),
+        ("handover_complete", "BOOLEAN"),
+        ("insight_reached", "BOOLEAN"),
+        ("resolved", "TIMESTAMPTZ"),
+    ),
+    "clocks": (
+        ("key", "VARCHAR"),
+        ("version", "VARCHAR"),
+        ("created", "TIMESTAMPTZ"),
+        ("priority", "VARCHAR"),
+        ("clock", "VARCHAR"),
+        ("due", "TIMESTAMPTZ"),
+        ("stopped", "TIMESTAMPTZ"),
+        ("state", "VARCHAR"),
+    ),
+    "tier_times": (("key", "VARCHAR"), ("version", "VARCHAR"), ("tier", "VARCHAR"), ("seconds", "DOUBLE")),
+    "deviations": (
+        ("key", "VARCHAR"),
+        ("version", "VARCHAR"),
+        ("kind", "VARCHAR"),
+        ("why_pattern", "VARCHAR"),
+        ("why", "VARCHAR"),
+    ),
+}
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else "true" if value else "false"
+
+
+class TableWriter:
+    """The verdicts, row by row, into one CSV file per table in `directory`."""
+
+    def __init__(self, directory: Path) -> None:
+        self._files = {name: (directory / f"{name}.csv").open("w", encoding="utf-8", newline="") for name in TABLES}
+        self._rows = {name: csv.writer(file, lineterminator="\n") for name, file in self._files.items()}
+        for name, columns in TABLES.items():
+            self._rows[name].writerow([column for column, _ in columns])
+
+    def add(self, v: Verdict) -> None:
+        created = v.created.isoformat()
+        self._rows["tickets"].writerow(
+            [
+                v.key,
+                v.version,
+                created,
+                v.category,
+                v.urgency,
+                v.impact,
+                v.expected_priority,
+                v.actual_priority or "",
+                v.expected_route,
+                v.trigger or "",
+                ">".join(v.tiers),
+                _flag(v.conformant),
+                v.returns,
+                v.waiting_seconds,
+                _flag(None if v.handover_missing is None else not v.handover_missing),
+                _flag(v.insight_reached),
+                v.resolved.isoformat() if v.resolved else "",
+            ]
+        )
+        clocks = self._rows["clocks"]
+        for name, clock in v.clocks.items():
+            clocks.writerow(
+                [
+                    v.key,
+                    v.version,
+                    created,
+                    v.expected_priority,
+                    name,
+                    clock["due"] or "",
+                    clock["stopped"] or "",
+                    clock["state"],
+                ]
+            )
+        for tier, seconds in v.time_in_tier.items():
+            self._rows["tier_times"].writerow([v.key, v.version, tier, seconds])
+        for kind, pattern, why in v.deviations:
+            self._rows["deviations"].writerow([v.key, v.version, kind, pattern, why])
+
+    def close(self) -> None:
+        for file in self._files.values():
+            file.close()
+
+
+def query_text(name: str) -> str:
+    return (files(__package__) / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def summarise(directory: Path, parquet: bool) -> dict[str, list[dict[str, Any]]]:
+    """Every query's rows over the tables in `directory` (CSV, made Parquet there first when `parquet`)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")  # weeks and days are cut in UTC, whatever the machine's zone
+        for name, columns in TABLES.items():
+            path = str(directory / name).replace("'", "''")  # a path is data in SQL too
+            types = ", ".join(f"'{column}': '{kind}'" for column, kind in columns)
+            source = f"read_csv('{path}.csv', header = true, columns = {{{types}}})"
+            if parquet:
+                con.execute(f"COPY (SELECT * FROM {source}) TO '{path}.parquet' (FORMAT parquet)")
+                source = f"read_parquet('{path}.parquet')"
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")
+        out = {}
+        for query in QUERIES:
+            cursor = con.execute(query_text(query))
+            names = [d[0] for d in cursor.description]
+            out[query] = [{k: _plain(v) for k, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
+        return out
+    finally:
+        con.close()
+
+
+def summary_text(summary: dict[str, list[dict[str, Any]]], problems: int) -> str:
+    lines = []
+    for row in summary["by_version"]:
+        attainment = "—" if row["attainment"] is None else f"{row['attainment']:.0%}"
+        lines.append(
+            f"version {row['version']}: {row['tickets']} tickets, {row['conformance']:.0%} followed the process "
+            f"({row['conformant']}), time goals met {attainment}, {row['returned_tickets']} returned, "
+            f"hand-overs complete {row['complete_handovers']} of {row['handovers']}, "
+            f"insights reached the Product Owner {row['insights_reached']} of {row['insights']}"
+        )
+    for row in summary["deviations"][:10]:
+        lines.append(f"  {row['tickets']} × {row['why_pattern']} (e.g. {row['example']}, version {row['version']})")
+    for row in summary["time_in_tier"]:
+        lines.append(
+            f"  time at {row['tier']} (version {row['version']}): median {row['median_hours']:.1f} h, "
+            f"p90 {row['p90_hours']:.1f} h over {row['tickets']} tickets"
+        )
+    if problems:
+        lines.append(f"{problems} histories could not be read (see the errors above)")
+    return "\n".join(lines) + "\n"
+
+
+def summary_json(summary: dict[str, list[dict[str, Any]]]) -> str:
+    return json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_all(verdicts: Iterable[Verdict], directory: Path) -> None:
+    writer = TableWriter(directory)
+    try:
+        for verdict in verdicts:
+            writer.add(verdict)
+    finally:
+        writer.close()

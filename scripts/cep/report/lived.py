@@ -1,0 +1,348 @@
+"""One ticket's history against the process: what the process says (the router, from the ticket's fields) beside
+what happened (its changelog), and a verdict that explains itself.
+
+How a history is read, on a site configured by `cep jira apply`/the bundle (another site maps its names):
+- the tier is the process's tier field (empty: the triage tier); without tier changes, the tier statuses;
+- waiting for the customer is time in the process's waiting status; a return is a move to its returned status;
+- the first response is the first public comment by someone other than the reporter;
+- a tier acknowledges when the ticket is first assigned after entering it;
+- resolution is `resolutiondate`, else the first move to the resolved or closed status.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..definition.model import Process
+from ..jira.names import NO, YES, JiraNames
+from ..routing.router import Router
+from ..routing.tickets import Ticket
+from .history import Read
+
+CLOCK_STOPS = {
+    "first_response": "responded",
+    "resolution": "resolved",
+    "review": "resolved",
+    "acknowledge": "acknowledged",
+}
+
+
+class BadHistory(ValueError):
+    """A history the report cannot read; the message names what is wrong."""
+
+
+def _moment(text: Any, what: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise BadHistory(f"{what} is not a time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise BadHistory(f"{what} has no UTC offset: {text!r}")
+    return moment
+
+
+def _text(value: Any) -> str | None:
+    """A field's value as Jira shows it: an option's value, a status's or priority's name, or the text."""
+    if isinstance(value, dict):
+        value = value.get("value", value.get("name"))
+    return None if value in (None, "", [], {}) else str(value)
+
+
+class Timeline:
+    """A field's values over time: the value at creation, then each change."""
+
+    def __init__(self, initial: str | None, changes: list[tuple[datetime, str | None]]) -> None:
+        self.initial, self.changes = initial, changes
+        self._times = [t for t, _ in changes]
+
+    def at(self, moment: datetime) -> str | None:
+        index = bisect_right(self._times, moment)
+        return self.initial if index == 0 else self.changes[index - 1][1]
+
+    def first_set(self) -> str | None:
+        return self.initial if self.initial is not None else next((v for _, v in self.changes if v is not None), None)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The facts of one ticket; `record()` is its line in `cep report --format jsonl`."""
+
+    key: str
+    version: str
+    created: datetime
+    category: str
+    urgency: str
+    impact: str
+    expected_priority: str
+    actual_priority: str | None
+    expected_route: str
+    trigger: str | None
+    tiers: tuple[str, ...]
+    conformant: bool
+    deviations: tuple[tuple[str, str, str], ...]  # (kind, pattern, explanation)
+    clocks: dict[str, dict[str, Any]]
+    time_in_tier: dict[str, float]
+    waiting_seconds: float
+    returns: int
+    handover_missing: tuple[str, ...] | None  # None: no hand-over happened
+    insight_reached: bool | None  # None: not an insight
+    resolved: datetime | None
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "version": self.version,
+            "created": self.created.isoformat(),
+            "category": self.category,
+            "urgency": self.urgency,
+            "impact": self.impact,
+            "expected_priority": self.expected_priority,
+            "actual_priority": self.actual_priority,
+            "expected_route": self.expected_route,
+            "trigger": self.trigger,
+            "tiers": list(self.tiers),
+            "conformant": self.conformant,
+            "deviations": [{"kind": kind, "why": why} for kind, _, why in self.deviations],
+            "clocks": self.clocks,
+            "time_in_tier": self.time_in_tier,
+            "waiting_seconds": self.waiting_seconds,
+            "returns": self.returns,
+            "handover_missing": None if self.handover_missing is None else list(self.handover_missing),
+            "insight_reached": self.insight_reached,
+            "resolved": self.resolved.isoformat() if self.resolved else None,
+        }
+
+
+class Reader:
+    """Judges histories against one version of the process."""
+
+    def __init__(self, process: Process, version: str) -> None:
+        self.process, self.version = process, version
+        self.router = Router(process)
+        self.names = JiraNames(process)
+        self.triage = process.default_route.tier
+        self.tier_of_status = {t.status: t.id for t in process.tiers}
+        self.tier_ids = {t.id for t in process.tiers}
+        self.jira = process.jira
+        self.priorities = {p.id for p in process.priorities}
+        self.templates = {t.id: t for t in process.templates}
+        self.insight = process.feedback.template
+
+    # -- reading ------------------------------------------------------------------------------------------------
+    def _timelines(self, read: Read) -> tuple[dict[str, Any], dict[str, Timeline]]:
+        # Custom fields by their names (the page's `names`); system fields keep their ids, as changelogs name them.
+        fields = {
+            (read.names.get(key, key) if key.startswith("customfield_") else key): value
+            for key, value in read.issue.fields.items()
+        }
+        created = _moment(fields.get("created"), "created")
+        changes: dict[str, list[tuple[datetime, str | None, str | None]]] = {}
+        for history in read.issue.changelog.histories:
+            when = _moment(history.created, "a change's time")
+            if when < created:
+                raise BadHistory(f"a change at {history.created} is before the ticket was created")
+            for item in history.items:
+                changes.setdefault(item.field.lower(), []).append((when, item.fromString, item.toString))
+        timelines = {}
+        for name, value in fields.items():
+            found = sorted(changes.pop(name.lower(), []), key=lambda c: c[0])
+            initial = found[0][1] if found else _text(value)
+            timelines[name.lower()] = Timeline(initial, [(t, new) for t, _, new in found])
+        for name, found in changes.items():  # changed fields the page did not include
+            found.sort(key=lambda c: c[0])
+            timelines[name] = Timeline(found[0][1], [(t, new) for t, _, new in found])
+        return fields, timelines
+
+    def judge(self, read: Read, at: datetime) -> Verdict:
+        fields, lines = self._timelines(read)
+        created = _moment(fields["created"], "created")
+        empty = Timeline(None, [])
+
+        def line(name: str) -> Timeline:
+            return lines.get(name.lower(), empty)
+
+        values = {}
+        for kind in ("category", "urgency", "impact"):
+            value = line(self.names.fields[kind]).first_set()
+            if value is None or value not in self.process.domains()[kind]:
+                field = self.names.fields[kind]
+                raise BadHistory(
+                    f"{field!r} is {'empty' if value is None else repr(value)}; the process knows "
+                    + ", ".join(self.process.domains()[kind])
+                )
+            values[kind] = value
+        status = line("status")
+        tier_line = line(self.names.fields["tier"])
+        moves = self._tier_moves(created, tier_line, status)
+        returns = sum(1 for _, value in status.changes if value == self.jira.returned)
+        resolved = (
+            _moment(fields["resolutiondate"], "resolutiondate")
+            if fields.get("resolutiondate")
+            else next((t for t, v in status.changes if v in (self.jira.resolved, self.jira.closed)), None)
+        )
+        end = min(at, resolved) if resolved else at
+        escalated = moves[1][0] if len(moves) > 1 else None
+        triage_end = min(t for t in (escalated, resolved, at) if t is not None)
+        reproduced = line(self.names.fields["reproduced"]).at(triage_end) == YES
+        priority = line("priority").at(triage_end)
+        ticket = Ticket(
+            read.issue.key, values["category"], values["urgency"], values["impact"], created, reproduced, self.triage
+        )
+        expected = self.router.route(ticket)
+        waits = self._waits(created, status, end)
+        # The router's view: decided at triage; the acknowledgement clock runs from entering the route's tier.
+        entered = next((when for when, tier in moves[1:] if tier == expected.route), None)
+        lived = ticket._replace(
+            escalated=entered,
+            waiting=waits,
+            responded=self._responded(fields, created),
+            acknowledged=next((t for t, _ in line("assignee").changes if entered and t >= entered), None),
+            resolved=resolved,
+        )
+        clocks = self._clocks(lived, at)
+        if entered is None:
+            clocks.pop("acknowledge", None)  # the tier that acknowledges was never entered: a route deviation
+        tiers = tuple(tier for _, tier in moves)
+        deviations = self._deviations(expected, priority, moves, ticket, lived, resolved)
+        handover = self._handover(expected, moves, ticket, lines)
+        insight = None
+        if expected.template == self.insight:
+            insight = self.templates[self.insight].to in tiers
+        return Verdict(
+            key=read.issue.key,
+            version=self.version,
+            created=created,
+            category=values["category"],
+            urgency=values["urgency"],
+            impact=values["impact"],
+            expected_priority=expected.priority,
+            actual_priority=priority,
+            expected_route=expected.route,
+            trigger=expected.trigger,
+            tiers=tiers,
+            conformant=not deviations,
+            deviations=deviations,
+            clocks=clocks,
+            time_in_tier=self._time_in_tier(moves, end),
+            waiting_seconds=sum(((e or end) - s).total_seconds() for s, e in waits),
+            returns=returns,
+            handover_missing=handover,
+            insight_reached=insight,
+            resolved=resolved,
+        )
+
+    def _tier_moves(self, created: datetime, tier: Timeline, status: Timeline) -> list[tuple[datetime, str]]:
+        """(when, tier) each time the ticket changed tier, from creation; returns go back to the triage tier."""
+        if tier.changes:
+            events = [(created, tier.initial or self.triage), *((t, v or self.triage) for t, v in tier.changes)]
+        else:
+            start = self.tier_of_status.get(status.initial or "", self.triage)
+            events = [
+                (created, start),
+                *((t, self.tier_of_status[v]) for t, v in status.changes if v in self.tier_of_status),
+            ]
+        events += [(t, self.triage) for t, v in status.changes if v == self.jira.returned]
+        events.sort(key=lambda e: e[0])
+        for _, value in events:
+            if value not in self.tier_ids:
+                raise BadHistory(f"tier {value!r} is not one of the process's: " + ", ".join(sorted(self.tier_ids)))
+        moves: list[tuple[datetime, str]] = []
+        for when, value in events:
+            if not moves or moves[-1][1] != value:
+                moves.append((when, value))
+        return moves
+
+    def _waits(
+        self, created: datetime, status: Timeline, end: datetime
+    ) -> tuple[tuple[datetime, datetime | None], ...]:
+        waits: list[tuple[datetime, datetime | None]] = []
+        current = status.initial == self.jira.waiting
+        start = created if current else None
+        for when, value in status.changes:
+            if value == self.jira.waiting and start is None:
+                start = when
+            elif value != self.jira.waiting and start is not None:
+                waits.append((start, when))
+                start = None
+        if start is not None:
+            waits.append((start, None))
+        return tuple((s, e) for s, e in waits if s <= end)
+
+    def _responded(self, fields: dict[str, Any], created: datetime) -> datetime | None:
+        comments = (fields.get("comment") or {}).get("comments") or []
+        reporter = (fields.get("reporter") or {}).get("accountId")
+        times = [
+            _moment(c.get("created"), "a comment's time")
+            for c in comments
+            if c.get("jsdPublic", True) and (c.get("author") or {}).get("accountId") != reporter
+        ]
+        return min(times, default=None)
+
+    def _clocks(self, lived: Ticket, at: datetime) -> dict[str, dict[str, Any]]:
+        decision = self.router.route(lived)
+        out = {}
+        for name, due in decision.due.items():
+            stopped = getattr(lived, CLOCK_STOPS[name])
+            if stopped is not None and stopped <= at:
+                state = "met" if due is None or stopped <= due else "missed"
+            else:
+                stopped = None
+                state = "missed" if due is not None and at >= due else "open"
+            out[name] = {
+                "due": due.isoformat() if due else None,
+                "stopped": stopped.isoformat() if stopped else None,
+                "state": state,
+            }
+        return out
+
+    def _deviations(self, expected, priority, moves, ticket, lived, resolved) -> tuple[tuple[str, str, str], ...]:  # type: ignore[no-untyped-def]
+        """(kind, pattern, why): how the ticket left the process; the pattern, without times, groups alike ones."""
+        out = []
+        if priority != expected.priority:
+            pattern = f"priority {priority or 'not set'} where the process says {expected.priority}"
+            out.append(
+                (
+                    "priority",
+                    pattern,
+                    f"{pattern} ({ticket.category}, {ticket.urgency} urgency × "
+                    f"{ticket.impact} impact), at the end of triage",
+                )
+            )
+        moved = moves[1] if len(moves) > 1 else None
+        if expected.route != self.triage:
+            why = f"trigger {expected.trigger} routes it to {expected.route}"
+            if moved is None:
+                pattern = f"{'resolved' if resolved else 'still'} at {self.triage} where {why}"
+                out.append(("route", pattern, pattern))
+            elif moved[1] != expected.route:
+                pattern = f"went to {moved[1]} where {why}"
+                out.append(("route", pattern, f"{pattern}, at {moved[0].isoformat()}"))
+        elif moved is not None:
+            before = ticket._replace(responded=lived.responded, waiting=lived.waiting)
+            actions = {c.action for c in self.router.route(before, moved[0]).clocks or ()}
+            if f"escalate:{moved[1]}" not in actions:
+                pattern = f"went to {moved[1]} though no trigger matched and no missed goal escalates it there"
+                out.append(("route", pattern, f"{pattern}, at {moved[0].isoformat()}"))
+        return tuple(out)
+
+    def _handover(self, expected, moves, ticket, lines) -> tuple[str, ...] | None:  # type: ignore[no-untyped-def]
+        """The template's required fields that were empty when the ticket was handed to its route."""
+        template = self.templates.get(expected.template or "")
+        move = next((m for m in moves[1:] if m[1] == expected.route), None)
+        if template is None or move is None:
+            return None
+        empty = Timeline(None, [])
+        filled = {f.id: lines.get(self.names.template_field(f).lower(), empty).at(move[0]) for f in template.fields}
+        filled = {k: v for k, v in filled.items() if v not in (None, NO)}
+        return self.router.missing_fields(template, ticket._replace(fields=filled), expected.priority)
+
+    def _time_in_tier(self, moves: list[tuple[datetime, str]], end: datetime) -> dict[str, float]:
+        spent: dict[str, float] = {}
+        for (start, tier), following in zip(moves, [*moves[1:], (end, "")], strict=True):
+            stop = min(following[0], end)
+            if stop > start:
+                spent[tier] = spent.get(tier, 0.0) + (stop - start).total_seconds()
+        return spent

@@ -1,0 +1,291 @@
+"""`cep report` against histories whose true answers are worked out by hand (Johannesburg business hours, Mon–Fri
+08:00–17:00, South African holidays): weekends, waits, returns, a breach escalation, deviations, and a process
+change in the middle of the history."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openapi_schema_validator import OAS30Validator
+
+from cep.definition.loader import load_process
+from cep.report.jira_issue import IssueBuilder, SiteFields
+from project import PROCESS, ROOT
+
+PLATFORM = json.loads((ROOT / "process" / "schema" / "jira-platform-components.json").read_text(encoding="utf-8"))
+AT = "2026-12-20T12:00:00+02:00"
+TEXTS = ("Customer organisation", "Expected outcome", "Actual outcome", "Steps to reproduce")
+
+
+def t(text: str) -> datetime:
+    return datetime.fromisoformat(f"{text}:00+02:00".replace(" ", "T"))
+
+
+def _ticket(
+    site: SiteFields,
+    key: str,
+    created: str,
+    category: str,
+    urgency: str,
+    impact: str,
+    priority: str,
+    reproduced: str | None = None,
+    blank: tuple[str, ...] = (),
+) -> IssueBuilder:
+    names = site.jira.fields
+    fields: dict[str, Any] = {
+        names["category"]: category,
+        names["urgency"]: urgency,
+        names["impact"]: impact,
+        names["reproduced"]: reproduced,
+        names["tier"]: "tier-1",
+        "priority": priority,
+        "status": "Triage at Tier 1",
+        "reporter": {"accountId": "customer"},
+        "summary": f"{key}: a headset keeps losing tracking",
+        "description": "In the fire-safety module, cohort B.",
+        **{name: None if name in blank else "filled in" for name in TEXTS},
+    }
+    return IssueBuilder(site, key, t(created), fields)
+
+
+def _histories(site: SiteFields) -> list[dict[str, Any]]:
+    tier = site.jira.fields["tier"]
+    issues = []
+
+    # K-1: a reproduced P2 bug escalated at once, late on a Friday; waits 3 business hours on Monday.
+    k = _ticket(site, "K-1", "2026-11-27 16:00", "bug", "high", "team", "P2", reproduced="Yes")
+    k.change(t("2026-11-27 16:00"), tier, "tier-2-pm")
+    k.change(t("2026-11-30 09:30"), "assignee", "pm")
+    k.comment(t("2026-11-30 10:30"), "agent")
+    k.change(t("2026-11-30 12:00"), "status", "Waiting for customer")
+    k.change(t("2026-11-30 15:00"), "status", "Escalated to the Project Manager")
+    k.resolve(t("2026-12-03 09:00"), "Resolved")
+    issues.append(k.issue())
+
+    # K-2: a P3 how-to the agent made P2; answered and resolved the same morning.
+    k = _ticket(site, "K-2", "2026-11-30 10:00", "how-to", "medium", "team", "P3")
+    k.change(t("2026-11-30 10:05"), "priority", "P2")
+    k.comment(t("2026-11-30 10:10"), "agent")
+    k.comment(t("2026-11-30 10:01"), "customer")  # the reporter's own comment is no response
+    k.resolve(t("2026-11-30 12:00"), "Resolved")
+    issues.append(k.issue())
+
+    # K-3: a feature request sent to the Project Manager instead of the Product Owner; never answered.
+    k = _ticket(site, "K-3", "2026-12-01 09:00", "feature-request", "low", "individual", "P4")
+    k.change(t("2026-12-01 09:30"), tier, "tier-2-pm")
+    issues.append(k.issue())
+
+    # K-4: a content error escalated without its expected outcome, returned, completed, escalated again.
+    k = _ticket(site, "K-4", "2026-12-02 09:00", "content", "low", "individual", "P4", blank=("Expected outcome",))
+    k.change(t("2026-12-02 09:10"), tier, "tier-2-pm")
+    k.change(t("2026-12-02 11:00"), "status", "Returned to Tier 1")
+    k.change(t("2026-12-02 11:00"), tier, "tier-1")
+    k.change(t("2026-12-02 11:30"), "Expected outcome", "the lesson plays to its end")
+    k.change(t("2026-12-02 12:00"), tier, "tier-2-pm")
+    k.comment(t("2026-12-02 09:05"), "agent")
+    k.resolve(t("2026-12-04 10:00"), "Resolved")
+    issues.append(k.issue())
+
+    # K-5: a P4 how-to nobody answered: its first-response goal is missed, and the escalation that follows is
+    # the one the process prescribes.
+    k = _ticket(site, "K-5", "2026-11-30 09:00", "how-to", "medium", "individual", "P4")
+    k.change(t("2026-12-02 10:00"), tier, "tier-2-pm")
+    k.change(t("2026-12-02 10:30"), "assignee", "pm")
+    k.resolve(t("2026-12-03 12:00"), "Resolved")
+    issues.append(k.issue())
+
+    # K-6: a P4 how-to escalated after an hour, though no trigger matched and no goal was missed.
+    k = _ticket(site, "K-6", "2026-12-07 09:00", "how-to", "low", "team", "P4")
+    k.comment(t("2026-12-07 09:20"), "agent")
+    k.change(t("2026-12-07 10:00"), tier, "tier-2-pm")
+    issues.append(k.issue())
+
+    # K-7: created under version 1.0.0, whose matrix gave medium × team P2.
+    k = _ticket(site, "K-7", "2026-11-28 10:00", "how-to", "medium", "team", "P2")
+    k.comment(t("2026-11-30 09:00"), "agent")
+    k.resolve(t("2026-11-30 11:00"), "Resolved")
+    issues.append(k.issue())
+
+    # K-8: a P2 created the evening before the Day of Reconciliation (16 December, a public holiday).
+    k = _ticket(site, "K-8", "2026-12-15 16:00", "account", "high", "team", "P2")
+    k.comment(t("2026-12-17 10:00"), "agent")
+    issues.append(k.issue())
+    return issues
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository whose definition was 1.0.0 (medium × team: P2) from 1 November and is 1.0.1 (P3) from
+    29 November."""
+    root = tmp_path_factory.mktemp("history")
+    (root / "process").mkdir()
+    shutil.copytree(ROOT / "process" / "schema", root / "process" / "schema")
+    text = PROCESS.read_text(encoding="utf-8")
+    current = "  medium: {platform: P2, organisation: P3, team: P3, individual: P4}"
+    assert current in text
+    old = text.replace(current, current.replace("team: P3", "team: P2")).replace('version: "1.0.1"', 'version: "1.0.0"')
+    definition = root / "process" / "escalation.yaml"
+
+    def commit(content: str, day: str) -> None:
+        definition.write_text(content, encoding="utf-8")
+        env = {**os.environ, "GIT_AUTHOR_DATE": f"{day}T10:00:00Z", "GIT_COMMITTER_DATE": f"{day}T10:00:00Z"}
+        for args in (["add", "-A"], ["commit", "-qm", f"process as of {day}"]):
+            subprocess.run(
+                ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+                cwd=root,
+                check=True,
+                env=env,
+                capture_output=True,
+            )
+
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    commit(old, "2026-11-01")
+    commit(text, "2026-11-29")
+    site = SiteFields(load_process(definition))
+    (root / "histories.json").write_text(json.dumps(site.page(_histories(site)), indent=1), encoding="utf-8")
+    return root
+
+
+def _report(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cep", "report", *args], cwd=root, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def verdicts(repository: Path) -> dict[str, dict[str, Any]]:
+    done = _report(repository, "histories.json", "--format", "jsonl", "--at", AT)
+    assert done.returncode == 0, done.stderr
+    return {line["key"]: line for line in map(json.loads, done.stdout.splitlines())}
+
+
+def test_the_histories_are_pages_of_jira_s_issue_search(repository: Path) -> None:
+    page = json.loads((repository / "histories.json").read_text(encoding="utf-8"))
+    name = PLATFORM["responses"]["search"]["schema"]
+    OAS30Validator({"$ref": f"#/components/schemas/{name}", **PLATFORM}).validate(page)
+    assert len(page["issues"]) == 8
+
+
+def _clock(verdict: dict[str, Any], name: str) -> tuple[str | None, str | None, str]:
+    clock = verdict["clocks"][name]
+    return clock["due"], clock["stopped"], clock["state"]
+
+
+def test_a_p2_bug_escalated_on_a_friday_follows_the_process(verdicts) -> None:
+    v = verdicts["K-1"]
+    assert (v["expected_priority"], v["actual_priority"], v["expected_route"]) == ("P2", "P2", "tier-2-pm")
+    assert v["tiers"] == ["tier-1", "tier-2-pm"] and v["conformant"] is True and v["deviations"] == []
+    assert v["version"] == "1.0.0"  # created 27 November, before 1.0.1
+    # 4 business hours from Fri 16:00: one on Friday, three on Monday.
+    assert _clock(v, "first_response") == ("2026-11-30T11:00:00+02:00", "2026-11-30T10:30:00+02:00", "met")
+    # 2 business hours from entering Tier 2 at Fri 16:00; assigned at 09:30.
+    assert _clock(v, "acknowledge") == ("2026-11-30T09:00:00+02:00", "2026-11-30T09:30:00+02:00", "missed")
+    # 27 business hours (Wed 16:00) plus the 3 waited on Monday: Thu 10:00.
+    assert _clock(v, "resolution") == ("2026-12-03T10:00:00+02:00", "2026-12-03T09:00:00+02:00", "met")
+    assert v["waiting_seconds"] == 3 * 3600
+    assert v["time_in_tier"] == {"tier-2-pm": (5 * 24 + 17) * 3600}  # Fri 16:00 to Thu 09:00
+    assert v["handover_missing"] == [] and v["returns"] == 0
+
+
+def test_a_priority_set_against_the_matrix_is_a_deviation_that_says_why(verdicts) -> None:
+    v = verdicts["K-2"]
+    assert (v["version"], v["expected_priority"], v["actual_priority"], v["conformant"]) == ("1.0.1", "P3", "P2", False)
+    assert [d["kind"] for d in v["deviations"]] == ["priority"]
+    assert "P2 where the process says P3" in v["deviations"][0]["why"]
+    assert "medium urgency × team impact" in v["deviations"][0]["why"]
+    assert _clock(v, "first_response") == ("2026-12-01T10:00:00+02:00", "2026-11-30T10:10:00+02:00", "met")
+    assert _clock(v, "resolution") == ("2026-12-14T10:00:00+02:00", "2026-11-30T12:00:00+02:00", "met")
+
+
+def test_an_insight_sent_to_the_wrong_tier_never_reaches_the_product_owner(verdicts) -> None:
+    v = verdicts["K-3"]
+    assert (v["expected_route"], v["tiers"], v["conformant"]) == ("tier-2-po", ["tier-1", "tier-2-pm"], False)
+    assert v["deviations"][0]["kind"] == "route" and "went to tier-2-pm" in v["deviations"][0]["why"]
+    assert v["insight_reached"] is False and v["handover_missing"] is None
+    # No resolution goal for insights; no acknowledgement clock, as the Product Owner never had it.
+    assert set(v["clocks"]) == {"first_response", "review"}
+    assert _clock(v, "first_response") == ("2026-12-03T09:00:00+02:00", None, "missed")
+    assert _clock(v, "review") == ("2026-12-15T09:00:00+02:00", None, "missed")  # 10 business days
+
+
+def test_an_incomplete_hand_over_is_returned_and_counted(verdicts) -> None:
+    v = verdicts["K-4"]
+    assert v["tiers"] == ["tier-1", "tier-2-pm", "tier-1", "tier-2-pm"] and v["returns"] == 1
+    assert v["handover_missing"] == ["expected_outcome"] and v["conformant"] is True
+    assert v["time_in_tier"] == {"tier-1": 600 + 3600, "tier-2-pm": 6600 + 46 * 3600}
+
+
+def test_an_escalation_after_a_missed_goal_is_the_process_one_without_is_not(verdicts) -> None:
+    prescribed = verdicts["K-5"]
+    assert prescribed["expected_route"] == "tier-1" and prescribed["tiers"] == ["tier-1", "tier-2-pm"]
+    assert prescribed["conformant"] is True
+    assert _clock(prescribed, "first_response") == ("2026-12-02T09:00:00+02:00", None, "missed")
+    assert "acknowledge" not in prescribed["clocks"]  # the process routes it nowhere: no tier acknowledges
+    unprompted = verdicts["K-6"]
+    assert unprompted["conformant"] is False
+    assert "no trigger matched and no missed goal" in unprompted["deviations"][0]["why"]
+    assert _clock(unprompted, "first_response")[2] == "met" and "resolution" in unprompted["clocks"]
+
+
+def test_each_ticket_is_judged_by_the_version_in_force_when_it_was_created(verdicts) -> None:
+    assert (verdicts["K-7"]["version"], verdicts["K-7"]["expected_priority"]) == ("1.0.0", "P2")
+    assert verdicts["K-7"]["conformant"] is True
+    assert (verdicts["K-2"]["version"], verdicts["K-2"]["expected_priority"]) == ("1.0.1", "P3")
+
+
+def test_a_public_holiday_is_skipped_and_a_clock_still_running_is_open(verdicts) -> None:
+    v = verdicts["K-8"]
+    # Tue 15 Dec 16:00 + 4 business hours: one on Tuesday, the 16th is a holiday, three on Thursday.
+    assert _clock(v, "first_response") == ("2026-12-17T11:00:00+02:00", "2026-12-17T10:00:00+02:00", "met")
+    # 27 business hours: Tue 1, Thu 9, Fri 9, Mon 8: Mon 21 Dec 16:00, after --at: open.
+    assert _clock(v, "resolution") == ("2026-12-21T16:00:00+02:00", None, "open")
+
+
+def test_the_summary_splits_every_figure_by_version(repository: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    done = _report(repository, "histories.json", "--format", "json", "--at", AT, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary == json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    by_version = {row["version"]: row for row in summary["by_version"]}
+    assert (by_version["1.0.0"]["tickets"], by_version["1.0.0"]["conformant"]) == (2, 2)  # K-1, K-7
+    assert (by_version["1.0.1"]["tickets"], by_version["1.0.1"]["conformant"]) == (6, 3)  # K-2, K-3, K-6 deviate
+    assert (by_version["1.0.1"]["returned_tickets"], by_version["1.0.1"]["returns"]) == (1, 1)
+    assert (by_version["1.0.1"]["handovers"], by_version["1.0.1"]["complete_handovers"]) == (1, 0)  # K-4
+    assert (by_version["1.0.1"]["insights"], by_version["1.0.1"]["insights_reached"]) == (1, 0)  # K-3
+    # Version 1.0.0: K-1 met 2 of 3, K-7 met both (P2 from Sat 10:00: due Mon 12:00 and Wed 17:00).
+    assert by_version["1.0.0"]["attainment"] == pytest.approx(4 / 5)
+    deviations = {(row["version"], row["why_pattern"]): row for row in summary["deviations"]}
+    assert deviations[("1.0.1", "priority P2 where the process says P3")]["example"] == "K-2"
+    tiers = {(row["version"], row["tier"]): row for row in summary["time_in_tier"]}
+    assert tiers[("1.0.0", "tier-2-pm")]["median_hours"] == pytest.approx(137)
+    for name in ("tickets", "clocks", "tier_times", "deviations"):
+        assert (out / f"{name}.parquet").is_file() and (out / f"{name}.csv").is_file()
+    assert "version 1.0.1: 6 tickets, 50% followed the process" in (out / "summary.txt").read_text()
+
+
+def test_a_history_that_cannot_be_read_is_reported_and_the_rest_are_judged(repository: Path, tmp_path: Path) -> None:
+    page = json.loads((repository / "histories.json").read_text(encoding="utf-8"))
+    good, unknown = page["issues"][0], json.loads(json.dumps(page["issues"][1]))
+    category = next(k for k, v in page["names"].items() if v == "CEP category")
+    unknown["fields"][category] = {"value": "complaint"}
+    lines = [json.dumps({**page, "issues": [good]}), "{not json", json.dumps({**unknown, "names": page["names"]})]
+    (repository / "lines.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = _report(repository, "lines.jsonl", "--format", "jsonl", "--at", AT)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert [json.loads(line)["key"] for line in done.stdout.splitlines()] == ["K-1"]
+    errors = done.stderr.splitlines()
+    assert errors[0].startswith("lines.jsonl:2: error: ")
+    assert errors[1] == (
+        "lines.jsonl:3: error: issue K-2: 'CEP category' is 'complaint'; the process knows how-to, account, "
+        "content, bug, outage, feature-request, feedback"
+    )
