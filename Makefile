@@ -26,7 +26,7 @@ system-deps: ## install Debian's graphviz and chromium when they are missing
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[docs,test,report]'
+	$(BIN)/pip install -q -e '.[docs,test,report,simulate]'
 	touch $@
 
 install: system-deps $(STAMP) ## create .venv with cep and everything it needs

@@ -61,7 +61,7 @@ def load_process(
     known = cache.load("process", raw, schema)
     if known is not None:
         return build_process(_document(file, *known))[0]
-    document = _validated(raw, file, schema, schema_path)
+    document = validated_document(raw, file, schema, schema_path)
     process, problems = build_process(document)
     if not problems:
         from .checks import check
@@ -73,8 +73,9 @@ def load_process(
     return process
 
 
-def _validated(raw: bytes, file: str, schema_bytes: bytes, schema_path: Path) -> Document:
-    """The definition parsed and checked against the schema (imported here: a cached definition needs neither
+def validated_document(raw: bytes, file: str, schema_bytes: bytes, schema_path: Path) -> Document:
+    """A YAML document (a definition, or another file cep reads) parsed and checked against a JSON Schema,
+    problems raised as InvalidProcess (imported here: a cached definition needs neither
     the YAML parser nor the validator)."""
     from .schema import SchemaFileError, check_schema, parse_schema, validate_schema
     from .yaml_source import decode_document

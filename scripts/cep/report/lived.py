@@ -314,10 +314,10 @@ class Reader:
         moved = moves[1] if len(moves) > 1 else None
         if expected.route != self.triage:
             why = f"trigger {expected.trigger} routes it to {expected.route}"
-            if moved is None:
-                pattern = f"{'resolved' if resolved else 'still'} at {self.triage} where {why}"
+            if moved is None and resolved:  # unresolved and not moved yet: still being triaged, not a deviation
+                pattern = f"resolved at {self.triage} where {why}"
                 out.append(("route", pattern, pattern))
-            elif moved[1] != expected.route:
+            elif moved is not None and moved[1] != expected.route:
                 pattern = f"went to {moved[1]} where {why}"
                 out.append(("route", pattern, f"{pattern}, at {moved[0].isoformat()}"))
         elif moved is not None:
