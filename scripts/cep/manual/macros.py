@@ -116,6 +116,9 @@ def define_env(env: Any) -> None:
     def process_changelog() -> str:
         return changelog(plugin.root / plugin.config.process, plugin.schema, plugin.process)
 
+    env.macro(lambda: plugin.figures("performance").markdown, "performance")
+    env.macro(lambda: plugin.figures("capacity").markdown, "capacity")
+
     @env.macro
     def health() -> str:
         return process_health(plugin.process, run_check(plugin.process, plugin.features), manual)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,7 @@ from ..output import build_year, dump_json
 from ..problems import InvalidProcess, render_text
 from ..spec.gherkin import Feature
 from .config import STANDARD_DOCS, STANDARD_OVERRIDES
+from .performance import Page
 from .playbooks import playbook_pages, set_nav
 
 JIRA_BUNDLE = "downloads/jira-bundle.json"
@@ -48,6 +50,7 @@ class ManualConfig(Config):
     schema = config_options.Optional(config_options.Type(str))  # default: the loader's choice
     features = config_options.Type(str, default="features")
     report = config_options.Type(str, default="reports/cucumber.json")
+    performance = config_options.Type(str, default="")  # a `cep report --out` folder; none: a labelled sample
 
 
 def _add_standard_pages(files: Files, config: MkDocsConfig) -> None:
@@ -81,6 +84,36 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         self._drawing = ThreadPoolExecutor(max_workers=len(DIAGRAMS), thread_name_prefix="cep-dot")
         self._svgs = {name: self._drawing.submit(render, self.process, name) for name in DIAGRAMS}
 
+    def _start_figures(self) -> None:
+        # Simulating the sample and the capacity sweep takes seconds: started at configuration, beside the pages.
+        self._figures = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cep-figures")
+        self._performance = self._figures.submit(self._performance_page)
+        self._capacity = self._figures.submit(self._capacity_page)
+
+    def _performance_page(self) -> Page:
+        from .performance import performance_page, sample_summary
+
+        if not self.config.performance:
+            return performance_page(sample_summary(self.process, self._definition()), "", True, self.process)
+        summary = self.root / self.config.performance / "summary.json"
+        try:
+            data = json.loads(summary.read_text(encoding="utf-8"))
+            return performance_page(data, self.config.performance, False, self.process)
+        except (OSError, ValueError) as error:
+            raise PluginError(f"{summary}: error: cannot read a cep report summary: {error}") from None
+
+    def _capacity_page(self) -> Page:
+        from .performance import capacity_page, capacity_sweep
+
+        return capacity_page(*capacity_sweep(self.process, self._definition()))
+
+    def _definition(self) -> bytes:
+        return (self.root / self.config.process).read_bytes()
+
+    def figures(self, page: str) -> Page:
+        """The Performance or Capacity page, once made."""
+        return (self._performance if page == "performance" else self._capacity).result()
+
     def _cache_compiled_templates(self, theme: Theme) -> None:
         """Every Jinja environment the theme makes (mkdocs' own, and the print page's, which makes its own)
         keeps its compiled templates between builds: compiling mkdocs-material's templates twice is a fifth of a
@@ -107,10 +140,12 @@ class ManualPlugin(BasePlugin[ManualConfig]):
 
     def on_post_build(self, config):  # type: ignore[no-untyped-def]
         self._drawing.shutdown()
+        self._figures.shutdown()
 
     def on_build_error(self, error):  # type: ignore[no-untyped-def]
-        if hasattr(self, "_drawing"):
-            self._drawing.shutdown(cancel_futures=True)
+        for pool in (getattr(self, "_drawing", None), getattr(self, "_figures", None)):
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
 
     @cached_property
     def features(self) -> list[Feature]:
@@ -139,6 +174,9 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         files.append(File.generated(config, JIRA_BUNDLE, content=dump_json(self.bundle)))
         for path, markdown in playbook_pages(self.process).items():
             files.append(File.generated(config, path, content=markdown))
+        for page in ("performance", "capacity"):
+            for path, svg in self.figures(page).charts.items():
+                files.append(File.generated(config, path, content=svg))
         return files
 
     def on_config(self, config):  # type: ignore[no-untyped-def]
@@ -159,6 +197,7 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         # The standard templates come after the repository's own (its custom_dir) and before the theme's.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(STANDARD_OVERRIDES))
         self._draw_diagrams()
+        self._start_figures()
         self._cache_compiled_templates(config.theme)
         config.copyright = html.escape(  # the theme writes the copyright as HTML
             f"{meta.name} — process version {meta.version} · owner: {owner} · last reviewed {meta.last_reviewed}"

@@ -157,7 +157,7 @@ def summary_text(summary: dict[str, list[dict[str, Any]]], problems: int) -> str
             f"version {row['version']}: {row['tickets']} tickets, {row['conformance']:.0%} followed the process "
             f"({row['conformant']}), time goals met {attainment}, {row['returned_tickets']} returned, "
             f"hand-overs complete {row['complete_handovers']} of {row['handovers']}, "
-            f"insights reached the Product Owner {row['insights_reached']} of {row['insights']}"
+            f"insights reached their owner {row['insights_reached']} of {row['insights']}"
         )
     for row in summary["deviations"][:10]:
         lines.append(f"  {row['tickets']} × {row['why_pattern']} (e.g. {row['example']}, version {row['version']})")

@@ -15,7 +15,8 @@ SELECT_FIELDS = ("category", "urgency", "impact", "reproduced", "tier", "trigger
 
 def jira_time(moment: datetime) -> str:
     """A moment as Jira's REST API writes one: milliseconds, and the offset without a colon."""
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}{moment:%z}"
+    text = moment.isoformat(timespec="milliseconds")
+    return text[:-3] + text[-2:]  # +02:00 → +0200
 
 
 class SiteFields:

@@ -12,6 +12,7 @@ How a history is read, on a site configured by `cep jira apply`/the bundle (anot
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -130,12 +131,14 @@ class Reader:
         self.priorities = {p.id for p in process.priorities}
         self.templates = {t.id: t for t in process.templates}
         self.insight = process.feedback.template
+        self.domains = process.domains()
 
     # -- reading ------------------------------------------------------------------------------------------------
-    def _timelines(self, read: Read) -> tuple[dict[str, Any], dict[str, Timeline]]:
+    def _timelines(self, read: Read) -> tuple[dict[str, Any], Callable[[str], Timeline]]:
+        """The issue's fields by name, and each field's timeline by name (made when first asked for)."""
         # Custom fields by their names (the page's `names`); system fields keep their ids, as changelogs name them.
         fields = {
-            (read.names.get(key, key) if key.startswith("customfield_") else key): value
+            (read.names.get(key, key) if key.startswith("customfield_") else key).lower(): value
             for key, value in read.issue.fields.items()
         }
         created = _moment(fields.get("created"), "created")
@@ -146,32 +149,31 @@ class Reader:
                 raise BadHistory(f"a change at {history.created} is before the ticket was created")
             for item in history.items:
                 changes.setdefault(item.field.lower(), []).append((when, item.fromString, item.toString))
-        timelines = {}
-        for name, value in fields.items():
-            found = sorted(changes.pop(name.lower(), []), key=lambda c: c[0])
-            initial = found[0][1] if found else _text(value)
-            timelines[name.lower()] = Timeline(initial, [(t, new) for t, _, new in found])
-        for name, found in changes.items():  # changed fields the page did not include
-            found.sort(key=lambda c: c[0])
-            timelines[name] = Timeline(found[0][1], [(t, new) for t, _, new in found])
-        return fields, timelines
-
-    def judge(self, read: Read, at: datetime) -> Verdict:
-        fields, lines = self._timelines(read)
-        created = _moment(fields["created"], "created")
-        empty = Timeline(None, [])
+        made: dict[str, Timeline] = {}
 
         def line(name: str) -> Timeline:
-            return lines.get(name.lower(), empty)
+            key = name.lower()
+            found = made.get(key)
+            if found is None:
+                steps = sorted(changes.get(key, ()), key=lambda c: c[0])
+                initial = steps[0][1] if steps else _text(fields.get(key))
+                found = made[key] = Timeline(initial, [(t, new) for t, _, new in steps])
+            return found
+
+        return fields, line
+
+    def judge(self, read: Read, at: datetime) -> Verdict:
+        fields, line = self._timelines(read)
+        created = _moment(fields["created"], "created")
 
         values = {}
         for kind in ("category", "urgency", "impact"):
             value = line(self.names.fields[kind]).first_set()
-            if value is None or value not in self.process.domains()[kind]:
+            if value is None or value not in self.domains[kind]:
                 field = self.names.fields[kind]
                 raise BadHistory(
                     f"{field!r} is {'empty' if value is None else repr(value)}; the process knows "
-                    + ", ".join(self.process.domains()[kind])
+                    + ", ".join(self.domains[kind])
                 )
             values[kind] = value
         status = line("status")
@@ -207,7 +209,7 @@ class Reader:
             clocks.pop("acknowledge", None)  # the tier that acknowledges was never entered: a route deviation
         tiers = tuple(tier for _, tier in moves)
         deviations = self._deviations(expected, priority, moves, ticket, lived, resolved)
-        handover = self._handover(expected, moves, ticket, lines)
+        handover = self._handover(expected, moves, ticket, line)
         insight = None
         if expected.template == self.insight:
             insight = self.templates[self.insight].to in tiers
@@ -328,14 +330,13 @@ class Reader:
                 out.append(("route", pattern, f"{pattern}, at {moved[0].isoformat()}"))
         return tuple(out)
 
-    def _handover(self, expected, moves, ticket, lines) -> tuple[str, ...] | None:  # type: ignore[no-untyped-def]
+    def _handover(self, expected, moves, ticket, line) -> tuple[str, ...] | None:  # type: ignore[no-untyped-def]
         """The template's required fields that were empty when the ticket was handed to its route."""
         template = self.templates.get(expected.template or "")
         move = next((m for m in moves[1:] if m[1] == expected.route), None)
         if template is None or move is None:
             return None
-        empty = Timeline(None, [])
-        filled = {f.id: lines.get(self.names.template_field(f).lower(), empty).at(move[0]) for f in template.fields}
+        filled = {f.id: line(self.names.template_field(f)).at(move[0]) for f in template.fields}
         filled = {k: v for k, v in filled.items() if v not in (None, NO)}
         return self.router.missing_fields(template, ticket._replace(fields=filled), expected.priority)
 

@@ -57,7 +57,7 @@ class _Tier:
     def __init__(self, model: Simulation, tier: str, staff: Staff, calendar: BusinessCalendar) -> None:
         self.model, self.tier, self.calendar = model, tier, calendar
         self.queue: list[_Job] = []
-        self.signal = model.env.event()
+        self.idle: list[tuple[simpy.Event, bool]] = []  # people on duty with nothing to do: their wake-up, on call?
         self.busy = {"staff": 0.0, "on_call": 0.0}  # hands-on seconds of the people in hours, and of those on call
         self.available = {"staff": 0.0, "on_call": 0.0}
         self.seen_queue: list[int] = []  # the queue each arriving ticket found
@@ -73,8 +73,11 @@ class _Tier:
     def put(self, job: _Job) -> None:
         self.seen_queue.append(len(self.queue))
         heapq.heappush(self.queue, job)
-        signal, self.signal = self.signal, self.model.env.event()
-        signal.succeed()
+        for index, (wake, urgent_only) in enumerate(self.idle):  # one person wakes: the first who may take it
+            if job.urgent or not urgent_only:
+                del self.idle[index]
+                wake.succeed()
+                return
 
     def _take(self, urgent_only: bool) -> _Job | None:
         if not self.queue or (urgent_only and not self.queue[0].urgent):
@@ -93,7 +96,9 @@ class _Tier:
                     continue
             job = self._take(urgent_only)
             if job is None:
-                yield self.signal
+                wake = env.event()
+                self.idle.append((wake, urgent_only))
+                yield wake
                 continue
             job.picked = now
             hands_on = self.model.service_seconds(self.tier, job.category)

@@ -87,8 +87,51 @@ def _check(document: Document, process: Process) -> list[Problem]:
     return problems
 
 
+def generic_scenario(process: Process) -> Scenario:
+    """A plain load for a process the shipped scenario does not fit (it names another process's tiers)."""
+    business = next((c.id for c in process.calendars if not c.always_open), process.calendars[0].id)
+    domains = process.domains()
+    triage = process.default_route.tier
+    return Scenario(
+        name="A generic load (the shipped scenario names tiers this process does not have)",
+        start=date(2027, 3, 1),
+        days=28,
+        seed=2027,
+        replications=5,
+        goal=0.9,
+        per_week=100.0,
+        busy_calendar=business,
+        profile=(10.0, 1.5, 1.0),
+        mix={kind: dict.fromkeys(domains[kind], 1.0) for kind in ("category", "urgency", "impact")},
+        reproduced=0.5,
+        code_change=0.3,
+        staff={t.id: Staff(2, business, 1 if t.id == triage else 0) for t in process.tiers},
+        service_hours={t.id: {"default": 1.0} for t in process.tiers},
+        returned_share=0.1,
+        wait_share=0.2,
+        wait_hours=6.0,
+        wrong_priority=0.0,
+        assumptions=(
+            "100 requests a week, ten times as many in an opening hour as in a weekend hour.",
+            "Every category, urgency and impact equally likely; half of the tickets reproduced.",
+            "Two people per tier in office hours, one on call at the triage tier; one hands-on hour per ticket.",
+            "One escalation in ten returned for a missing field; a fifth of tickets wait six hours for the customer.",
+        ),
+    )
+
+
 def load_scenario(path: Path | None, process: Process) -> Scenario:
-    """The scenario at `path` (else the default one that ships with cep), checked against `process`."""
+    """The scenario at `path`, checked against `process`; without one, the scenario that ships with cep, or a
+    generic one when the shipped scenario does not fit the process."""
+    if path is None:
+        try:
+            return _load(None, process)
+        except InvalidProcess:
+            return generic_scenario(process)
+    return _load(path, process)
+
+
+def _load(path: Path | None, process: Process) -> Scenario:
     schema = files(__package__) / SCHEMA
     try:
         raw = path.read_bytes() if path else (files(__package__) / DEFAULT_SCENARIO).read_bytes()

@@ -1,0 +1,108 @@
+"""`cep report` on TICKETS ticket histories (default 100,000; BENCH_REPORT_TICKETS=1000000 for the issue's full
+size), made by simulating the default scenario and repeating its issues under new keys, as pages of 100 issues
+per JSON line:
+- ingestion: `cep report --format jsonl` against its floor, a plain msgspec read of the same file;
+- aggregation: cep's tables made Parquet and summed up (report.aggregate.summarise) against its floor, DuckDB
+  running the same SQL over the same Parquet files already written;
+- peak memory of `cep report --out`.
+Medians of RUNS, taking turns."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import BIN, ROOT, interleaved_medians, report
+
+TICKETS = int(os.environ.get("BENCH_REPORT_TICKETS", "100000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+AT = "2028-03-01T00:00:00+02:00"
+
+FLOOR_READ = """
+import sys, msgspec
+decoder = msgspec.json.Decoder()
+with open(sys.argv[1], "rb") as f:
+    issues = sum(len(decoder.decode(line)["issues"]) for line in f)
+"""
+
+FLOOR_SQL = """
+import sys, duckdb
+sys.path.insert(0, sys.argv[2])
+from cep.report.aggregate import QUERIES, TABLES, query_text
+con = duckdb.connect()
+con.execute("SET TimeZone = 'UTC'")
+for name in TABLES:
+    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{sys.argv[1]}/{name}.parquet')")
+for query in QUERIES:
+    con.execute(query_text(query)).fetchall()
+"""
+
+CEP_SQL = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from cep.report.aggregate import summarise
+summarise(Path(sys.argv[1]), parquet=True)
+"""
+
+
+def histories(path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from dataclasses import replace
+
+    from cep.definition.loader import load_process
+    from cep.simulate.model import Simulation
+    from cep.simulate.scenario import load_scenario
+
+    process = load_process(ROOT / "process" / "escalation.yaml")
+    scenario = replace(load_scenario(None, process), days=91)
+    sim = Simulation(process, scenario, 0).run()
+    issues = [builder.issue() for builder in sim.issues]
+    with path.open("w", encoding="utf-8") as out:
+        written, copy = 0, 0
+        while written < TICKETS:
+            page = []
+            for issue in issues:
+                if written + len(page) >= TICKETS or len(page) == 100:
+                    out.write(json.dumps(sim.site.page(page)) + "\n")
+                    written += len(page)
+                    page = []
+                    if written >= TICKETS:
+                        break
+                page.append({**issue, "key": f"{issue['key']}-{copy}"})
+            if page and written < TICKETS:
+                out.write(json.dumps(sim.site.page(page)) + "\n")
+                written += len(page)
+            copy += 1
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="cep-bench-report-") as tmp:
+        work = Path(tmp)
+        source = work / "histories.jsonl"
+        histories(source)
+        size = source.stat().st_size / 2**20
+        cep = [str(BIN / "cep"), "report", str(source), "--at", AT]
+        ingest, floor = interleaved_medians(
+            [[*cep, "--format", "jsonl"], [sys.executable, "-c", FLOOR_READ, str(source)]], RUNS
+        )
+        report(f"cep report ingestion, {TICKETS:,} histories ({size:.0f} MiB) vs a msgspec read", ingest, floor)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        subprocess.run([*cep, "--out", str(work / "out")], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(f"  peak memory of cep report --out: {max(peak, before) / 1024:.0f} MiB")
+        scripts = str(ROOT / "scripts")
+        tables = str(work / "out")
+        aggregate, sql_floor = interleaved_medians(
+            [[sys.executable, "-c", CEP_SQL, tables, scripts], [sys.executable, "-c", FLOOR_SQL, tables, scripts]], RUNS
+        )
+        report("cep report aggregation (tables made Parquet, summed up) vs DuckDB on the Parquet", aggregate, sql_floor)
+
+
+if __name__ == "__main__":
+    main()
