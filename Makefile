@@ -33,6 +33,8 @@ install: system-deps $(STAMP) ## create .venv with cep and everything it needs
 
 serve: install ## validate, build everything and serve the manual on http://127.0.0.1:8000
 	$(BIN)/cep validate
+	@mkdir -p $(REPORTS)
+	-$(BIN)/cep spec -- -q --cucumberjson=$(REPORTS)/cucumber.json  # the Verified behaviour page shows its results
 	$(BIN)/cep serve --dev-addr 127.0.0.1:8000
 
 site: install ## build the manual into site/

@@ -313,3 +313,20 @@ def test_every_method_of_the_manual_is_a_macro_of_one_room() -> None:
     listed = [name for names in MACROS.values() for name in names]
     public = [name for name, _ in inspect.getmembers(Manual, inspect.isfunction) if not name.startswith("_")]
     assert sorted(listed) == sorted(public)  # each once: a new method is placed in a room, or made private
+
+
+def test_the_defects_readers_met_are_gone(site: Path) -> None:
+    """The 404 page's home link, code shown with a backslash, internal action codes in prose, the agent's
+    template list without the fields required only sometimes, where an incomplete escalation goes."""
+    assert 'href="/">Go to the home page' in (site / "404.html").read_text(encoding="utf-8")
+    goals = page(site, "reference/time-goals")
+    assert "<code>first_response</code>" in goals and "first\\_response" not in goals
+    assert "escalate:" not in page(site, "reference/breaches")
+    agent = page(site, "playbooks/support-agent")
+    assert "Steps to reproduce (required when category is bug)" in agent
+    developer = page(site, "playbooks/developer")
+    assert "Accepted feature hand-over from" in developer and "(no time goal)" in developer
+    templates = page(site, "reference/templates")
+    assert 'goes back to Tier 1\n(status "Returned to Tier 1")' in templates or (
+        'goes back to Tier 1 (status "Returned to Tier 1")' in re.sub(r"\s+", " ", templates)
+    )

@@ -12,7 +12,7 @@ from ..diff import compare
 from ..diff.report import changes_list, headline
 from ..diff.revisions import releases
 from ..problems import InvalidProcess
-from .text import esc
+from .text import code, esc
 
 
 def changelog(process_file: Path, schema: Path, current: Process) -> str:
@@ -29,15 +29,16 @@ def changelog(process_file: Path, schema: Path, current: Process) -> str:
     out = []
     for i in reversed(range(len(found))):
         release, commit = found[i], found[i].commit
-        when = f"{commit.date}, {esc(commit.subject)} (`{commit.sha[:7]}`)" if commit else "not committed yet"
+        # The date and commit, not the commit's subject: that is written for developers, this page for readers.
+        when = f"{commit.date} (commit {code(commit.sha[:7])})" if commit else "not committed yet"
         out.append(f"## Version {esc(release.version)}\n\n*{when}*\n\n")
         if i == 0:
             out.append("The first version of the process in this repository's history.\n\n")
             continue
         try:
             old, new = model(i - 1), model(i)
-        except InvalidProcess as invalid:
-            out.append(f"Not compared: {esc(invalid.problems[0])} (today's schema no longer accepts it).\n\n")
+        except InvalidProcess:  # the validator's message is for the definition's authors: `cep diff` shows it
+            out.append("Not compared with the version before: one of the two no longer passes today's checks.\n\n")
             continue
         diff = compare(old, new, f"version {found[i - 1].version}", f"version {release.version}")
         out.append(headline(diff) + "\n\n" + changes_list(diff.definition) + "\n")

@@ -97,6 +97,7 @@ def define_env(env: Any) -> None:
     meta = plugin.process.meta
     env.variables["process_name"] = esc(meta.name)  # variables are placed in Markdown as they are: escaped here
     env.variables["process_version"] = esc(meta.version)
+    env.variables["returned_status"] = esc(plugin.process.jira.returned)
     env.variables["triage_tier"] = esc(plugin.process.tier(plugin.process.default_route.tier).short_name)
 
     @env.macro

@@ -11,7 +11,7 @@ from ..routing.calendars import fix_window_start
 from ..routing.router import Router
 from ..routing.tickets import Ticket
 from . import pages
-from .text import bullets, esc, numbered, readable_contrast, table, when
+from .text import bullets, code, esc, numbered, readable_contrast, table, when
 
 
 class Manual:
@@ -41,7 +41,7 @@ class Manual:
         return self.link(pages.TIERS_AND_ROLES, esc(role.name if role else role_id), "role", role_id)
 
     def channel(self, channel_id: str) -> str:
-        return self.link(pages.COMMUNICATION, f"`{esc(channel_id)}`".replace("\\", ""), "channel", channel_id)
+        return self.link(pages.COMMUNICATION, code(channel_id), "channel", channel_id)
 
     def template_link(self, template_id: str) -> str:
         template = next((t for t in self.process.templates if t.id == template_id), None)
@@ -81,7 +81,7 @@ class Manual:
     # -- tiers and roles -------------------------------------------------------------------------------------------
     def tier_table(self) -> str:
         rows = [
-            (f"`{esc(t.id)}`", esc(t.name), self.role(t.owner), esc(t.summary), "yes" if t.talks_to_customers else "no")
+            (f"{code(t.id)}", esc(t.name), self.role(t.owner), esc(t.summary), "yes" if t.talks_to_customers else "no")
             for t in self.process.tiers
         ]
         return table(("id", "tier", "owner", "what it does", "talks to customers"), rows)
@@ -158,7 +158,7 @@ class Manual:
     # -- prioritisation --------------------------------------------------------------------------------------------
     def levels(self, scale: str) -> str:
         levels = self.process.urgency if scale == "urgency" else self.process.impact
-        return table(("level", "when"), ((f"**{esc(lv.name)}** (`{esc(lv.id)}`)", esc(lv.definition)) for lv in levels))
+        return table(("level", "when"), ((f"**{esc(lv.name)}** ({code(lv.id)})", esc(lv.definition)) for lv in levels))
 
     def priority_badge(self, priority_id: str) -> str:
         priority = self.process.priority(priority_id)
@@ -189,7 +189,7 @@ class Manual:
         if not self.process.floors:
             return "No category has a minimum priority.\n"
         return bullets(
-            f"{esc(f.summary)} (category `{esc(f.category)}`, at least {self.priority_badge(f.minimum)})"
+            f"{esc(f.summary)} (category {code(f.category)}, at least {self.priority_badge(f.minimum)})"
             for f in self.process.floors
         )
 
@@ -211,7 +211,7 @@ class Manual:
         )
 
     def calendar_link(self, calendar_id: str) -> str:
-        return self.link(pages.TIME_GOALS, f"`{esc(calendar_id)}`", "calendar", calendar_id)
+        return self.link(pages.TIME_GOALS, f"{code(calendar_id)}", "calendar", calendar_id)
 
     def clocks(self) -> str:
         rows = []
@@ -220,14 +220,14 @@ class Manual:
             if clock.tiers:
                 extra.append("tiers: " + ", ".join(self.tier(t) for t in clock.tiers))
             if clock.categories:
-                extra.append("only for " + ", ".join(f"`{esc(c)}`" for c in clock.categories))
+                extra.append("only for " + ", ".join(f"{code(c)}" for c in clock.categories))
             if clock.except_categories:
-                extra.append("not for " + ", ".join(f"`{esc(c)}`" for c in clock.except_categories))
+                extra.append("not for " + ", ".join(f"{code(c)}" for c in clock.except_categories))
             if clock.target:
                 extra.append(f"goal: {esc(clock.target)}")
             rows.append(
                 (
-                    f"**{esc(clock.name)}** (`{esc(name)}`)",
+                    f"**{esc(clock.name)}** ({code(name)})",
                     esc(clock.summary),
                     "yes" if clock.pauses_while_waiting else "no",
                     "; ".join(extra) or "—",
@@ -240,10 +240,10 @@ class Manual:
         for cal in self.process.calendars:
             days = ", ".join(date(2024, 1, 1 + d).strftime("%A") for d in cal.days)
             hours = "every minute counts" if cal.always_open else f"{days}, {cal.opens:%H:%M}–{cal.closes:%H:%M}"
-            holidays = f"public holidays of `{esc(cal.holidays)}` are closed" if cal.holidays else "no holidays"
+            holidays = f"public holidays of {code(cal.holidays)} are closed" if cal.holidays else "no holidays"
             out.append(
                 f"### {esc(cal.name)} {{#{pages.anchor('calendar', cal.id)}}}\n\n{esc(cal.summary)}\n\n"
-                f"- id: `{esc(cal.id)}`\n- time zone: `{esc(cal.time_zone)}`\n- open: {hours}\n"
+                f"- id: {code(cal.id)}\n- time zone: {code(cal.time_zone)}\n- open: {hours}\n"
                 f"- {'' if cal.always_open else holidays}\n".replace("- \n", "")
             )
         return "\n".join(out)
@@ -256,8 +256,8 @@ class Manual:
             found = self.router.calendars[cal.id].holidays_in([self.year, self.year + 1])
             rows = [(f"{day:%a %d %b %Y}", esc(name)) for day, name in found]
             out.append(
-                f"Closed days of `{esc(cal.id)}` in {self.year} and {self.year + 1} "
-                f"(`{esc(cal.holidays)}` public holidays):\n\n" + table(("date", "holiday"), rows)
+                f"Closed days of {code(cal.id)} in {self.year} and {self.year + 1} "
+                f"({code(cal.holidays)} public holidays):\n\n" + table(("date", "holiday"), rows)
             )
         return "\n".join(out)
 
@@ -329,7 +329,7 @@ class Manual:
             (
                 str(n),
                 self.trigger_link(t.id),
-                f"`{esc(t.id)}`",
+                f"{code(t.id)}",
                 self.condition(t.when),
                 self.tier(t.route),
                 self.channels(t.notify),
@@ -441,7 +441,7 @@ class Manual:
         risk = self.process.at_risk
         lines = [
             f"**At {risk.threshold_percent}% of any goal's time**: {esc(risk.summary)} "
-            f"Posted in {self.channels(risk.notify)} (action `{esc(risk.action)}`)."
+            f"Posted in {self.channels(risk.notify)}."
         ]
         for rule in self.process.breaches:
             what = (
@@ -453,7 +453,7 @@ class Manual:
                 f"**{esc(rule.name)}** — a missed goal of a "
                 + ", ".join(self.priority_badge(p) for p in rule.priorities)
                 + f" ticket at {', '.join(self.tier(t) for t in rule.tiers)} {what}; posted in "
-                f"{self.channels(rule.notify)} (action `{esc(rule.action)}`). {esc(rule.summary)}"
+                f"{self.channels(rule.notify)}. {esc(rule.summary)}"
             )
         return bullets(lines)
 
@@ -560,7 +560,7 @@ class Manual:
     # -- admin -----------------------------------------------------------------------------------------------------
     def slack_channels(self) -> str:
         steps = [
-            f"Create `{esc(c.id)}`".replace("\\", "")
+            f"Create {code(c.id)}"
             + f" — purpose: “{esc(c.purpose)}”; invite: "
             + ", ".join(esc(self.roles[m].name if m in self.roles else m) for m in c.members)
             for c in self.process.channels
@@ -580,14 +580,19 @@ class Manual:
                 f"{self.trigger_link(t.id)}: {self.condition(t.when)}, with the {self.template_link(t.template)}"
                 for t in incoming
             ]
-            lines += [f"{esc(h.name)} from {self.tier(h.from_tier)}" for h in handed]
+            lines += [
+                f"{esc(h.name)} from {self.tier(h.from_tier)}" + ("" if h.has_time_goal else " (no time goal)")
+                for h in handed
+            ]
             ack = p.clocks["acknowledge"]
+            timed = bool(incoming) or any(h.has_time_goal for h in handed)
             goal = (
-                "Acknowledge each within its "
+                ("Acknowledge each" if all(h.has_time_goal for h in handed) else "Acknowledge each one with a goal")
+                + " within its "
                 + self.link(pages.TIME_GOALS, "tier-acknowledgement goal")
                 + ": "
                 + ", ".join(f"{self.priority_badge(pr.id)} {esc(pr.acknowledge)}" for pr in p.priorities)
-                if any(t in ack.tiers for t in tiers)
+                if timed and any(t in ack.tiers for t in tiers)
                 else ""
             )
             out.append(f"## When tickets reach you\n\n{numbered(lines)}\n{goal}\n")
@@ -614,7 +619,11 @@ class Manual:
                 "## What you fill in\n\n"
                 + numbered(
                     f"{self.template_link(t.id)} — to {'the customer' if t.to == 'customer' else self.tier(t.to)}: "
-                    + ", ".join(esc(f.name) for f in t.fields if f.required)
+                    + ", ".join(
+                        esc(f.name) + ("" if f.required else f" ({self._required(False, f.required_when)})")
+                        for f in t.fields
+                        if f.required or f.required_when
+                    )
                     for t in outgoing
                 )
             )

@@ -15,6 +15,13 @@ def esc(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=True)).replace("\n", " ")
 
 
+def code(text: object) -> str:
+    """Model text as inline code. Markdown takes a backslash in a code span literally, so the span is written as
+    HTML: escaped, and with the characters tables and templates read (|, {, }) as entities."""
+    escaped = html.escape(str(text), quote=True).replace("|", "&#124;").replace("{", "&#123;").replace("}", "&#125;")
+    return f"<code>{escaped}</code>"
+
+
 def attr(text: object) -> str:
     """Text for an HTML attribute value."""
     return html.escape(str(text), quote=True)
