@@ -37,26 +37,24 @@ class SiteFields:
 
 
 class IssueBuilder:
-    """One issue: its fields as they are now and the changelog that led there, in the order things happened."""
+    """One issue: its fields as they are now and the changelog that led there, in the order things happened.
+    Changes are kept as tuples and written in Jira's shape only by `issue()`: a simulation records many."""
 
     def __init__(self, site: SiteFields, key: str, created: datetime, fields: dict[str, Any]) -> None:
         self.site, self.key = site, key
         self.created = created
         self.values: dict[str, Any] = dict(fields)  # by name: ours, and Jira's system fields by id
-        self.histories: list[dict[str, Any]] = []
-        self.comments: list[dict[str, Any]] = []
+        self.changes: list[tuple[datetime, str, Any, Any]] = []  # when, field, from, to
+        self.comments: list[tuple[datetime, str, bool]] = []
         self.resolved: datetime | None = None
 
     def change(self, when: datetime, field: str, value: str | None) -> None:
         """Set `field` (a name of ours, or status, priority, assignee) to `value` at `when`, as a changelog entry."""
-        old = self.values.get(field)
+        self.changes.append((when, field, self.values.get(field), value))
         self.values[field] = value
-        item = {"field": field, "fieldtype": "custom" if field in self.site.ids else "jira"}
-        item.update({k: v for k, v in (("fromString", old), ("toString", value)) if v is not None})  # absent: empty
-        self.histories.append({"id": str(len(self.histories) + 1), "created": jira_time(when), "items": [item]})
 
     def comment(self, when: datetime, author: str, public: bool = True) -> None:
-        self.comments.append({"author": {"accountId": author}, "created": jira_time(when), "jsdPublic": public})
+        self.comments.append((when, author, public))
 
     def resolve(self, when: datetime, status: str) -> None:
         self.change(when, "status", status)
@@ -71,21 +69,26 @@ class IssueBuilder:
             return {"accountId": value}
         return {"value": value} if name in self.site.selects else value
 
+    def _history(self, number: int, when: datetime, field: str, old: Any, new: Any) -> dict[str, Any]:
+        item = {"field": field, "fieldtype": "custom" if field in self.site.ids else "jira"}
+        item.update({k: v for k, v in (("fromString", old), ("toString", new)) if v is not None})  # absent: empty
+        return {"id": str(number), "created": jira_time(when), "items": [item]}
+
     def issue(self) -> dict[str, Any]:
+        comments = [
+            {"author": {"accountId": author}, "created": jira_time(when), "jsdPublic": public}
+            for when, author, public in self.comments
+        ]
+        histories = [self._history(n, *change) for n, change in enumerate(self.changes, start=1)]
         fields: dict[str, Any] = {
             "created": jira_time(self.created),
             "resolutiondate": jira_time(self.resolved) if self.resolved else None,
-            "comment": {"comments": self.comments, "total": len(self.comments)},
+            "comment": {"comments": comments, "total": len(comments)},
         }
         for name, value in self.values.items():
             fields[self.site.ids.get(name, name)] = self._value(name, value)
         return {
             "key": self.key,
             "fields": fields,
-            "changelog": {
-                "histories": self.histories,
-                "startAt": 0,
-                "maxResults": len(self.histories),
-                "total": len(self.histories),
-            },
+            "changelog": {"histories": histories, "startAt": 0, "maxResults": len(histories), "total": len(histories)},
         }

@@ -137,6 +137,8 @@ class Simulation:
         self.tiers = {
             tier: _Tier(self, tier, staff, self.calendars[staff.calendar]) for tier, staff in scenario.staff.items()
         }
+        # Every template field's Jira name, in order: each simulated ticket has them all filled in.
+        self.texts = list(dict.fromkeys(self.site.jira.template_field(f) for t in process.templates for f in t.fields))
         self.issues: list[IssueBuilder] = []
         self.truths: list[Truth] = []
         self._arrivals = 0
@@ -269,10 +271,7 @@ class Simulation:
             "status": self.status[self.triage],
             "reporter": {"accountId": "customer"},
         }
-        for template in self.process.templates:
-            for f in template.fields:
-                name = self.site.jira.template_field(f)
-                fields.setdefault(name, None if name == blank else "given")
+        fields.update((name, None if name == blank else "given") for name in self.texts if name not in fields)
         return IssueBuilder(self.site, ticket.id, ticket.created, fields)
 
 
