@@ -126,8 +126,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .report.command import run_report
 
     process = load(args.process, args.schema)
+    inputs = list(args.inputs)
+    if args.from_jira:
+        from datetime import UTC, datetime
+
+        from .report.fetch import pull
+
+        if not args.project:
+            raise UsageError("cep report: error: --from-jira needs --project KEY")
+        try:
+            since = datetime.fromisoformat(args.since).replace(tzinfo=UTC) if args.since else None
+        except ValueError:
+            raise UsageError(f"cep report: error: --since takes a date like 2026-11-01, not {args.since!r}") from None
+        inputs.append(pull(args.project, since, args.store or Path("reports") / f"jira-{args.project}"))
+    if not inputs:
+        raise UsageError("cep report: error: give INPUT files of histories, or --from-jira --project KEY")
     return run_report(
-        args.process, process, args.schema, args.inputs, args.at, args.format, args.out, sys.stdout, sys.stderr
+        args.process, process, args.schema, inputs, args.at, args.format, args.out, sys.stdout, sys.stderr
     )
 
 
@@ -276,7 +291,15 @@ def _parser() -> argparse.ArgumentParser:
         "time goals, hand-overs, returns. A history that cannot be read is reported as INPUT:LINE: error: … and the "
         "rest are still judged (exit 1).",
     )
-    report.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="JSON or JSON Lines files")
+    report.add_argument("inputs", nargs="*", type=Path, metavar="INPUT", help="JSON or JSON Lines files")
+    report.add_argument(
+        "--from-jira",
+        action="store_true",
+        help="pull the histories from Jira Cloud first (JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN from the environment)",
+    )
+    report.add_argument("--project", metavar="KEY", help="the Jira project to pull")
+    report.add_argument("--since", metavar="DATE", help="pull issues updated since this date (first pull)")
+    report.add_argument("--store", type=Path, help="where pulled histories are kept (default: reports/jira-KEY)")
     report.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
     report.add_argument("--schema", type=Path, help=SCHEMA_CHOICE)
     report.add_argument("--at", metavar="ISO-TIME", help="judge open clocks at this moment (default: now)")
