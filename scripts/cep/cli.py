@@ -142,7 +142,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not inputs:
         raise UsageError("cep report: error: give INPUT files of histories, or --from-jira --project KEY")
     return run_report(
-        args.process, process, args.schema, inputs, args.at, args.format, args.out, sys.stdout, sys.stderr
+        args.process, process, args.schema, inputs, args.at, args.format, args.out, sys.stdout, sys.stderr, args.mapping
     )
 
 
@@ -310,6 +310,9 @@ def _parser() -> argparse.ArgumentParser:
         help="text or json: the summary; jsonl: one verdict per ticket",
     )
     report.add_argument("--out", type=Path, help="also write the tables (CSV, Parquet) and the summary here")
+    report.add_argument(
+        "--mapping", type=Path, metavar="FILE", help="how your site names fields and statuses, if not cep's bundle"
+    )
     report.set_defaults(run=cmd_report)
 
     simulate = sub.add_parser(

@@ -289,3 +289,37 @@ def test_a_history_that_cannot_be_read_is_reported_and_the_rest_are_judged(repos
         "lines.jsonl:3: error: issue K-2: 'CEP category' is 'complaint'; the process knows how-to, account, "
         "content, bug, outage, feature-request, feedback"
     )
+
+
+MAPPING = """\
+fields: {category: Request kind, tier: Support level}
+values:
+  category: {Question: how-to, Defect: bug}
+  tier: {L1: tier-1, L2: tier-2-pm}
+statuses: {waiting: Pending customer, resolved: Done}
+"""
+
+
+def test_another_site_s_names_are_read_through_a_mapping_file(repository: Path, verdicts) -> None:
+    text = (repository / "histories.json").read_text(encoding="utf-8")
+    for old, new in (
+        ('"CEP category"', '"Request kind"'),
+        ('"CEP tier"', '"Support level"'),
+        ('"how-to"', '"Question"'),
+        ('"bug"', '"Defect"'),
+        ('"tier-1"', '"L1"'),
+        ('"tier-2-pm"', '"L2"'),
+        ('"Waiting for customer"', '"Pending customer"'),
+        ('"Resolved"', '"Done"'),
+    ):
+        text = text.replace(old, new)
+    (repository / "site.json").write_text(text, encoding="utf-8")
+    (repository / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
+    done = _report(repository, "site.json", "--mapping", "mapping.yaml", "--format", "jsonl", "--at", AT)
+    assert done.returncode == 0, done.stderr
+    mapped = {line["key"]: line for line in map(json.loads, done.stdout.splitlines())}
+    assert mapped == verdicts
+    (repository / "bad.yaml").write_text(MAPPING.replace("Defect: bug", "Defect: bugs"), encoding="utf-8")
+    bad = _report(repository, "site.json", "--mapping", "bad.yaml", "--format", "jsonl", "--at", AT)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.startswith("bad.yaml:3:") and "unknown category 'bugs'" in bad.stderr

@@ -16,6 +16,7 @@ from ..routing.tickets import parse_moment
 from .aggregate import summarise, summary_json, summary_text, write_all
 from .history import Read, read_histories
 from .lived import BadHistory, Reader, Verdict, _moment
+from .mapping import SiteNames, load_mapping
 from .versions import InForce
 
 PROGRESS_EVERY = 10_000
@@ -24,8 +25,11 @@ PROGRESS_EVERY = 10_000
 class Report:
     """Reads histories, judges each, and counts what could not be read."""
 
-    def __init__(self, path: Path, current: Process, schema: Path | None, at: datetime, err: TextIO) -> None:
+    def __init__(
+        self, path: Path, current: Process, schema: Path | None, at: datetime, err: TextIO, site: SiteNames | None
+    ) -> None:
         self.in_force = InForce(path, current, schema)
+        self.site = site
         self.readers: dict[str, Reader] = {}
         self.at, self.err = at, err
         self.problems = 0
@@ -35,7 +39,7 @@ class Report:
         created = read.issue.fields.get("created")
         version, process = self.in_force.at(_moment(created, "created"))
         if version not in self.readers:
-            self.readers[version] = Reader(process, version)
+            self.readers[version] = Reader(process, version, self.site)
         return self.readers[version]
 
     def _problem(self, problem: Problem) -> None:
@@ -73,6 +77,7 @@ def run_report(
     out_dir: Path | None,
     out: TextIO,
     err: TextIO,
+    mapping: Path | None = None,
 ) -> int:
     try:
         at = parse_moment(at_text, "--at") if at_text else datetime.now(UTC).replace(microsecond=0)
@@ -81,7 +86,8 @@ def run_report(
     for path in inputs:
         if not path.is_file():
             raise UsageError(f"{path}: error: cannot read: not a file")
-    report = Report(process_path, process, schema, at, err)
+    site = load_mapping(mapping, process) if mapping else None
+    report = Report(process_path, process, schema, at, err, site)
     if fmt == "jsonl":
         for verdict in report.verdicts(inputs):
             out.write(json.dumps(verdict.record(), ensure_ascii=False, sort_keys=True) + "\n")

@@ -18,10 +18,11 @@ from datetime import datetime
 from typing import Any
 
 from ..definition.model import Process
-from ..jira.names import NO, YES, JiraNames
+from ..jira.names import NO, JiraNames
 from ..routing.router import Router
 from ..routing.tickets import Ticket
 from .history import Read
+from .mapping import SiteNames, bundle_names
 
 CLOCK_STOPS = {
     "first_response": "responded",
@@ -120,14 +121,13 @@ class Verdict:
 class Reader:
     """Judges histories against one version of the process."""
 
-    def __init__(self, process: Process, version: str) -> None:
+    def __init__(self, process: Process, version: str, site: SiteNames | None = None) -> None:
         self.process, self.version = process, version
         self.router = Router(process)
         self.names = JiraNames(process)
+        self.site = site or bundle_names(process)
         self.triage = process.default_route.tier
-        self.tier_of_status = {t.status: t.id for t in process.tiers}
         self.tier_ids = {t.id for t in process.tiers}
-        self.jira = process.jira
         self.priorities = {p.id for p in process.priorities}
         self.templates = {t.id: t for t in process.templates}
         self.insight = process.feedback.template
@@ -168,27 +168,27 @@ class Reader:
 
         values = {}
         for kind in ("category", "urgency", "impact"):
-            value = line(self.names.fields[kind]).first_set()
+            value = self.site.value(kind, line(self.site.fields[kind]).first_set())
             if value is None or value not in self.domains[kind]:
-                field = self.names.fields[kind]
+                field = self.site.fields[kind]
                 raise BadHistory(
                     f"{field!r} is {'empty' if value is None else repr(value)}; the process knows "
                     + ", ".join(self.domains[kind])
                 )
             values[kind] = value
         status = line("status")
-        tier_line = line(self.names.fields["tier"])
+        tier_line = line(self.site.fields["tier"])
         moves = self._tier_moves(created, tier_line, status)
-        returns = sum(1 for _, value in status.changes if value == self.jira.returned)
+        returns = sum(1 for _, value in status.changes if value == self.site.returned)
         resolved = (
             _moment(fields["resolutiondate"], "resolutiondate")
             if fields.get("resolutiondate")
-            else next((t for t, v in status.changes if v in (self.jira.resolved, self.jira.closed)), None)
+            else next((t for t, v in status.changes if v in (self.site.resolved, self.site.closed)), None)
         )
         end = min(at, resolved) if resolved else at
         escalated = moves[1][0] if len(moves) > 1 else None
         triage_end = min(t for t in (escalated, resolved, at) if t is not None)
-        reproduced = line(self.names.fields["reproduced"]).at(triage_end) == YES
+        reproduced = line(self.site.fields["reproduced"]).at(triage_end) == self.site.yes
         priority = line("priority").at(triage_end)
         ticket = Ticket(
             read.issue.key, values["category"], values["urgency"], values["impact"], created, reproduced, self.triage
@@ -239,14 +239,16 @@ class Reader:
     def _tier_moves(self, created: datetime, tier: Timeline, status: Timeline) -> list[tuple[datetime, str]]:
         """(when, tier) each time the ticket changed tier, from creation; returns go back to the triage tier."""
         if tier.changes:
-            events = [(created, tier.initial or self.triage), *((t, v or self.triage) for t, v in tier.changes)]
+            named = self.site.value
+            events = [(created, named("tier", tier.initial) or self.triage)]
+            events += [(t, named("tier", v) or self.triage) for t, v in tier.changes]
         else:
-            start = self.tier_of_status.get(status.initial or "", self.triage)
+            start = self.site.tier_of_status.get(status.initial or "", self.triage)
             events = [
                 (created, start),
-                *((t, self.tier_of_status[v]) for t, v in status.changes if v in self.tier_of_status),
+                *((t, self.site.tier_of_status[v]) for t, v in status.changes if v in self.site.tier_of_status),
             ]
-        events += [(t, self.triage) for t, v in status.changes if v == self.jira.returned]
+        events += [(t, self.triage) for t, v in status.changes if v == self.site.returned]
         events.sort(key=lambda e: e[0])
         for _, value in events:
             if value not in self.tier_ids:
@@ -261,12 +263,12 @@ class Reader:
         self, created: datetime, status: Timeline, end: datetime
     ) -> tuple[tuple[datetime, datetime | None], ...]:
         waits: list[tuple[datetime, datetime | None]] = []
-        current = status.initial == self.jira.waiting
+        current = status.initial == self.site.waiting
         start = created if current else None
         for when, value in status.changes:
-            if value == self.jira.waiting and start is None:
+            if value == self.site.waiting and start is None:
                 start = when
-            elif value != self.jira.waiting and start is not None:
+            elif value != self.site.waiting and start is not None:
                 waits.append((start, when))
                 start = None
         if start is not None:
