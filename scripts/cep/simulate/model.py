@@ -14,6 +14,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import count
 from typing import Any
 
 import simpy
@@ -42,13 +43,13 @@ class Truth:
     returned: bool = False
 
 
-@dataclass(order=True)
+@dataclass
 class _Job:
-    rank: tuple[int, int]  # priority first, then arrival order
-    urgent: bool = field(compare=False)
-    category: str = field(compare=False)
-    done: simpy.Event = field(compare=False)
-    picked: int = field(default=0, compare=False)
+    rank: tuple[int, int]  # priority first, then arrival order (unique: no two jobs rank alike)
+    urgent: bool
+    category: str
+    done: simpy.Event
+    picked: int = 0
 
 
 class _Tier:
@@ -56,7 +57,7 @@ class _Tier:
 
     def __init__(self, model: Simulation, tier: str, staff: Staff, calendar: BusinessCalendar) -> None:
         self.model, self.tier, self.calendar = model, tier, calendar
-        self.queue: list[_Job] = []
+        self.queue: list[tuple[tuple[int, int], _Job]] = []  # (rank, job): tuples compare in C, jobs never
         self.idle: list[tuple[simpy.Event, bool]] = []  # people on duty with nothing to do: their wake-up, on call?
         self.busy = {"staff": 0.0, "on_call": 0.0}  # hands-on seconds of the people in hours, and of those on call
         self.available = {"staff": 0.0, "on_call": 0.0}
@@ -72,7 +73,7 @@ class _Tier:
 
     def put(self, job: _Job) -> None:
         self.seen_queue.append(len(self.queue))
-        heapq.heappush(self.queue, job)
+        heapq.heappush(self.queue, (job.rank, job))
         for index, (wake, urgent_only) in enumerate(self.idle):  # one person wakes: the first who may take it
             if job.urgent or not urgent_only:
                 del self.idle[index]
@@ -80,9 +81,9 @@ class _Tier:
                 return
 
     def _take(self, urgent_only: bool) -> _Job | None:
-        if not self.queue or (urgent_only and not self.queue[0].urgent):
+        if not self.queue or (urgent_only and not self.queue[0][1].urgent):
             return None
-        return heapq.heappop(self.queue)
+        return heapq.heappop(self.queue)[1]
 
     def _work(self, calendar: BusinessCalendar | None, urgent_only: bool) -> Iterator[simpy.Event]:
         env = self.model.env
@@ -142,6 +143,7 @@ class Simulation:
         self.issues: list[IssueBuilder] = []
         self.truths: list[Truth] = []
         self._arrivals = 0
+        self._order = count()  # the order jobs are queued in: first come, first served within a priority
 
     def service_seconds(self, tier: str, category: str) -> int:
         hours = self.scenario.service_hours[tier]
@@ -183,7 +185,7 @@ class Simulation:
 
     # -- one ticket ---------------------------------------------------------------------------------------------
     def _serve(self, tier: str, job_rank: int, urgent: bool, category: str) -> Iterator[simpy.Event]:
-        job = _Job((job_rank, self._arrivals), urgent, category, self.env.event())
+        job = _Job((job_rank, next(self._order)), urgent, category, self.env.event())
         self.tiers[tier].put(job)
         yield job.done
         return job.picked
