@@ -137,3 +137,23 @@ def test_process_health_and_changelog_pages_render(page: Page, base_url: str, pr
     expect(page.locator("table", has_text="Kinds of ticket it decides")).to_contain_text(process.triggers[0].name)
     page.goto(base_url + "/changelog/")
     expect(page.locator("h2").first).to_contain_text(f"Version {process.meta.version}")
+
+
+@pytest.mark.parametrize("path", ["/performance/", "/capacity/"])
+def test_charts_fit_a_phone_and_say_what_they_show(browser: Browser, base_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(base_url + path)
+        charts = page.locator("img.cep-chart")
+        expect(charts.first).to_be_visible()
+        for index in range(charts.count()):
+            chart = charts.nth(index)
+            assert chart.get_attribute("alt")  # what the chart shows, for screen readers
+            box = chart.bounding_box()
+            assert box is not None and box["width"] <= 390 and box["height"] > 100
+            assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll for the page
+        page.screenshot(path=str(SCREENSHOTS / f"phone-{path.strip('/')}.png"), full_page=True)
+    finally:
+        context.close()
