@@ -323,3 +323,44 @@ def test_another_site_s_names_are_read_through_a_mapping_file(repository: Path, 
     bad = _report(repository, "site.json", "--mapping", "bad.yaml", "--format", "jsonl", "--at", AT)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert bad.stderr.startswith("bad.yaml:3:") and "unknown category 'bugs'" in bad.stderr
+
+
+def test_the_histories_become_an_event_log_and_its_lived_path(repository: Path, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "report"
+    done = _report(repository, "histories.json", "--format", "json", "--at", AT, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    ns = {"x": "http://www.xes-standard.org/"}
+    log = ET.parse(out / "events.xes").getroot()
+    traces = {
+        t.find("x:string[@key='concept:name']", ns).get("value"): [
+            e.find("x:string[@key='concept:name']", ns).get("value") for e in t.findall("x:event", ns)
+        ]
+        for t in log.findall("x:trace", ns)
+    }
+    assert len(traces) == 8
+    assert traces["K-4"] == [
+        "created",
+        "first response",
+        "to tier-2-pm",
+        "returned",
+        "to tier-1",
+        "to tier-2-pm",
+        "resolved",
+    ]
+    assert traces["K-1"] == [
+        "created",
+        "to tier-2-pm",
+        "acknowledged",
+        "first response",
+        "waiting for customer",
+        "customer replied",
+        "resolved",
+    ]
+    follows = {
+        (r["version"], r["activity"], r["next_activity"]): r for r in json.loads(done.stdout)["directly_follows"]
+    }
+    assert follows[("1.0.1", "returned", "to tier-1")]["tickets"] == 1
+    assert follows[("1.0.1", "returned", "to tier-1")]["median_hours"] == 0
+    assert follows[("1.0.0", "waiting for customer", "customer replied")]["median_hours"] == pytest.approx(3)

@@ -152,6 +152,7 @@ def performance_page(summary: dict[str, Any], source: str, sample: bool, process
         if deviations
         else "Every ticket followed the process.\n"
     )
+    out.append(_lived_path(summary, charts))
     tiers = summary["time_in_tier"]
     if tiers:
         title = "Time in each tier (hours)"
@@ -185,6 +186,35 @@ def performance_page(summary: dict[str, Any], source: str, sample: bool, process
 def _insight_owner(process: Process) -> str:
     """Who insights are for: the short name of the tier the feedback template hands them to."""
     return process.tier(process.template(process.feedback.template).to).short_name
+
+
+def _lived_path(summary: dict[str, Any], charts: dict[str, bytes]) -> str:
+    """The latest version's directly-follows graph, with the steps only departing tickets took set apart."""
+    from ..report.lived_path import lived_path_svg
+
+    versions = [r["version"] for r in summary["by_version"]]
+    rows = [r for r in summary.get("directly_follows", []) if versions and r["version"] == versions[-1]]
+    if not rows:
+        return ""
+    charts["performance/lived-path.svg"] = lived_path_svg(rows)
+    departing = [r for r in rows if r["followed"] == 0]
+    out = [
+        "## The lived path\n",
+        f"What tickets under version {esc(versions[-1])} actually did, step after step, as process mining draws it "
+        "(each arrow: how many tickets took it, and their median time). Red dashed arrows were taken only by tickets "
+        "that left the process. Compare it with the documented "
+        "[escalation flow](reference/diagrams.md). `cep report --out` also writes the histories as an XES event "
+        "log (`events.xes`) for process-mining tools.\n",
+        "![The lived path: each step tickets took and how often](performance/lived-path.svg){ .cep-chart }\n",
+    ]
+    if departing:
+        out.append(
+            _table(
+                ["from", "to", "tickets"],
+                [[esc(r["activity"]), esc(r["next_activity"]), str(r["tickets"])] for r in departing],
+            )
+        )
+    return "\n".join(out)
 
 
 def capacity_sweep(process: Process, definition: bytes) -> tuple[Any, list[dict[str, Any]]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .lived import Verdict
 
-QUERIES = ("by_version", "attainment", "volume", "time_in_tier", "deviations")
+QUERIES = ("by_version", "attainment", "volume", "time_in_tier", "deviations", "directly_follows")
 # Each table: its columns and their SQL types, in order (the CSV's header, DuckDB's schema for it).
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "tickets": (
@@ -46,6 +46,13 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("state", "VARCHAR"),
     ),
     "tier_times": (("key", "VARCHAR"), ("version", "VARCHAR"), ("tier", "VARCHAR"), ("seconds", "DOUBLE")),
+    "events": (
+        ("key", "VARCHAR"),
+        ("version", "VARCHAR"),
+        ("step", "INTEGER"),
+        ("activity", "VARCHAR"),
+        ("happened", "TIMESTAMPTZ"),
+    ),
     "deviations": (
         ("key", "VARCHAR"),
         ("version", "VARCHAR"),
@@ -108,6 +115,8 @@ class TableWriter:
             )
         for tier, seconds in v.time_in_tier.items():
             self._rows["tier_times"].writerow([v.key, v.version, tier, seconds])
+        for step, (when, activity) in enumerate(v.events):
+            self._rows["events"].writerow([v.key, v.version, step, activity, when.isoformat()])
         for kind, pattern, why in v.deviations:
             self._rows["deviations"].writerow([v.key, v.version, kind, pattern, why])
 
@@ -175,10 +184,21 @@ def summary_json(summary: dict[str, list[dict[str, Any]]]) -> str:
     return json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_all(verdicts: Iterable[Verdict], directory: Path) -> None:
+def write_all(verdicts: Iterable[Verdict], directory: Path, event_log: bool = False) -> None:
+    """The tables, and with `event_log` the histories as XES (events.xes) for process-mining tools."""
+    from .xes import XesWriter
+
     writer = TableWriter(directory)
+    xes_file = (directory / "events.xes").open("w", encoding="utf-8") if event_log else None
+    xes = XesWriter(xes_file) if xes_file else None
     try:
         for verdict in verdicts:
             writer.add(verdict)
+            if xes:
+                xes.add(verdict)
+        if xes:
+            xes.close()
     finally:
         writer.close()
+        if xes_file:
+            xes_file.close()

@@ -94,7 +94,7 @@ def run_report(
         return 1 if report.problems else 0
 
     def tables(directory: Path) -> bool:
-        write_all(report.verdicts(inputs), directory)
+        write_all(report.verdicts(inputs), directory, event_log=out_dir is not None)
         summary = summarise(directory, parquet=out_dir is not None)
         if out_dir is not None:
             (directory / "summary.json").write_text(summary_json(summary), encoding="utf-8")

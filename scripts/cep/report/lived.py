@@ -92,6 +92,7 @@ class Verdict:
     handover_missing: tuple[str, ...] | None  # None: no hand-over happened
     insight_reached: bool | None  # None: not an insight
     resolved: datetime | None
+    events: tuple[tuple[datetime, str], ...] = ()  # (when, activity): the ticket as a trace of an event log
 
     def record(self) -> dict[str, Any]:
         return {
@@ -210,6 +211,24 @@ class Reader:
         tiers = tuple(tier for _, tier in moves)
         deviations = self._deviations(expected, priority, moves, ticket, lived, resolved)
         handover = self._handover(expected, moves, ticket, line)
+        events = sorted(
+            [
+                (created, 0, "created"),
+                *((when, 1, f"to {tier}") for when, tier in moves[1:]),
+                *((when, 1, "returned") for when, value in status.changes if value == self.site.returned),
+                *((start, 1, "waiting for customer") for start, _ in waits),
+                *((stop, 1, "customer replied") for _, stop in waits if stop is not None),
+                *(
+                    (when, 2, name)
+                    for when, name in (
+                        (lived.responded, "first response"),
+                        (lived.acknowledged, "acknowledged"),
+                        (resolved, "resolved"),
+                    )
+                    if when is not None
+                ),
+            ]
+        )
         insight = None
         if expected.template == self.insight:
             insight = self.templates[self.insight].to in tiers
@@ -234,6 +253,7 @@ class Reader:
             handover_missing=handover,
             insight_reached=insight,
             resolved=resolved,
+            events=tuple((when, name) for when, _, name in events),
         )
 
     def _tier_moves(self, created: datetime, tier: Timeline, status: Timeline) -> list[tuple[datetime, str]]:

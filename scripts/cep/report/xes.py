@@ -1,0 +1,54 @@
+"""The histories as an event log in IEEE 1849 XES, the process-mining field's exchange format: one trace per
+ticket, one event per step it took, so that process-mining tools (pm4py, ProM, Disco, Celonis…) read what cep
+read. Written as it goes, every text escaped for XML."""
+
+from __future__ import annotations
+
+from typing import TextIO
+from xml.sax.saxutils import quoteattr
+
+from .lived import Verdict
+
+HEADER = """<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1849-2016" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
+  <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
+  <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
+  <extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
+  <global scope="trace"><string key="concept:name" value=""/></global>
+  <global scope="event">
+    <string key="concept:name" value=""/>
+    <date key="time:timestamp" value="1970-01-01T00:00:00+00:00"/>
+    <string key="lifecycle:transition" value="complete"/>
+  </global>
+  <classifier name="Activity" keys="concept:name"/>
+  <string key="concept:name" value="cep ticket histories"/>
+"""
+
+
+class XesWriter:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        out.write(HEADER)
+
+    def add(self, v: Verdict) -> None:
+        lines = [
+            "  <trace>",
+            f'    <string key="concept:name" value={quoteattr(v.key)}/>',
+            f'    <string key="process version" value={quoteattr(v.version)}/>',
+            f'    <string key="category" value={quoteattr(v.category)}/>',
+            f'    <string key="priority" value={quoteattr(v.expected_priority)}/>',
+            f'    <boolean key="conformant" value="{"true" if v.conformant else "false"}"/>',
+        ]
+        for when, activity in v.events:
+            lines += [
+                "    <event>",
+                f'      <string key="concept:name" value={quoteattr(activity)}/>',
+                f'      <date key="time:timestamp" value="{when.isoformat()}"/>',
+                '      <string key="lifecycle:transition" value="complete"/>',
+                "    </event>",
+            ]
+        lines.append("  </trace>\n")
+        self.out.write("\n".join(lines))
+
+    def close(self) -> None:
+        self.out.write("</log>\n")
