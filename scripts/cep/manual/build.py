@@ -67,6 +67,10 @@ def _mkdocs_build(options: dict[str, Any], site_dir: Path) -> bool:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    if not logging.getLogger().handlers:
+        # The print-site plugin logs on the root logger, whose first use would otherwise set up a handler that
+        # prints every INFO line of mkdocs.
+        logging.getLogger().addHandler(logging.NullHandler())
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     handler.setLevel(logging.WARNING)

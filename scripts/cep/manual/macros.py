@@ -22,6 +22,7 @@ from .plugin import JIRA_BUNDLE, ManualPlugin
 from .reference import Manual
 from .scenarios import verified_behaviour
 from .text import esc
+from .triage import triage_page
 
 # The manual's macros, by the room of the manual they serve; each is a method of `Manual` of the same name.
 MACROS: dict[str, tuple[str, ...]] = {
@@ -117,6 +118,7 @@ def define_env(env: Any) -> None:
     def process_changelog() -> str:
         return changelog(plugin.root / plugin.config.process, plugin.schema, plugin.process)
 
+    env.macro(lambda: triage_page(plugin.process, build_year()), "right_now")
     env.macro(lambda: plugin.figures("performance").markdown, "performance")
     env.macro(lambda: plugin.figures("capacity").markdown, "capacity")
 
