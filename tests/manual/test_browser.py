@@ -157,3 +157,26 @@ def test_charts_fit_a_phone_and_say_what_they_show(browser: Browser, base_url: s
         page.screenshot(path=str(SCREENSHOTS / f"phone-{path.strip('/')}.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_quick_card_prints_on_one_a4_page_and_fits_a_phone(browser: Browser, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(base_url + "/card/")
+        expect(page.locator(".cep-card table.cep-matrix")).to_be_visible()
+        pdf = page.pdf(format="A4", print_background=True)
+        (SCREENSHOTS / "quick-card.pdf").write_bytes(pdf)
+        assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+    finally:
+        page.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        phone.goto(base_url + "/card/")
+        expect(phone.locator(".cep-card")).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        phone.screenshot(path=str(SCREENSHOTS / "quick-card-phone.png"), full_page=True)
+        phone.goto(base_url + "/reference/prioritisation/")  # the matrix scrolls in its box, not the page
+        expect(phone.locator("table.cep-matrix")).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        phone.close()

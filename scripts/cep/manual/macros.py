@@ -37,6 +37,7 @@ MACROS: dict[str, tuple[str, ...]] = {
         "role",
     ),
     "prioritisation": ("levels", "priority_matrix", "floors", "priority_badge"),
+    "quick card": ("quick_card",),
     "time goals": ("time_goal_table", "clocks", "calendar_sections", "holidays", "worked_examples", "calendar_link"),
     "triggers": ("trigger_table", "trigger_sections", "announcements", "trigger_link", "condition"),
     "hand-overs": ("handovers", "fix_window_examples"),

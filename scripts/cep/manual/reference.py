@@ -185,6 +185,38 @@ class Manual:
             f"<tbody>{''.join(rows)}</tbody></table>\n"
         )
 
+    def quick_card(self) -> str:
+        """One printable page: the matrix, the triggers in order, the time goals and the channels."""
+        p = self.process
+        triggers = numbered(
+            f"**{esc(t.name)}**: {self.condition(t.when)} → {self.tier(t.route)}; post in {self.channels(t.notify)}"
+            for t in p.triggers
+        )
+        goals = table(
+            ("priority", "first response", "resolution", "acknowledgement", "calendar"),
+            (
+                (
+                    self.priority_badge(pr.id),
+                    esc(pr.first_response),
+                    esc(pr.resolution),
+                    esc(pr.acknowledge),
+                    esc(p.calendar(pr.calendar).name),
+                )
+                for pr in p.priorities
+            ),
+        )
+        channels = bullets(f"{self.channel(c.id)}: {esc(c.purpose)}" for c in p.channels)
+        floors = " ".join(f"{esc(f.summary)}" for f in p.floors)
+        matrix = self.priority_matrix().replace(' id="matrix"', "")  # the Prioritisation page's table has the id
+        return (
+            '<div class="cep-card" markdown>\n\n'
+            f"## Priority\n\n{matrix}\n{floors} "
+            "When unsure between two levels, pick the higher one.\n\n"
+            f"## Where it goes (first match wins)\n\n{triggers}\n"
+            f"Nothing matches: it stays with {self.tier(p.default_route.tier)}.\n\n"
+            f"## Time goals\n\n{goals}\n## Channels\n\n{channels}\n</div>\n"
+        )
+
     def floors(self) -> str:
         if not self.process.floors:
             return "No category has a minimum priority.\n"
