@@ -16,6 +16,7 @@ P2_FIRST_RESPONSE_SCENARIOS = {
     "test_early_on_the_clock_is_fine",
     "test_at_75_of_the_time_the_goal_is_at_risk_and_a_warning_is_posted",
     "test_a_response_in_time_meets_the_goal",
+    "test_a_response_given_exactly_at_its_deadline_meets_the_goal",
     "test_waiting_for_the_customer_pauses_the_resolution_clock_but_not_the_first_response",
     "test_p2_created_late_on_a_friday_is_answered_on_monday",
     "test_a_ticket_created_after_hours_starts_its_clocks_at_the_next_opening",

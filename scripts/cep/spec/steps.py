@@ -298,6 +298,51 @@ def _(scenario: Scenario, process: Process, clock: str, state: str, action: str 
     assert (found[key].state, found[key].action) == (state, action), found[key]
 
 
+def _clock_state(scenario: Scenario, process: Process, clock: str) -> Any:
+    assert scenario.decision and scenario.decision.clocks is not None, "no moment given: check the clocks at a time"
+    key = clock_id(process, clock)
+    found = {c.name: c for c in scenario.decision.clocks}
+    assert key in found, f"no {clock} clock runs for this ticket"
+    return found[key]
+
+
+def role_id(process: Process, name: str) -> str:
+    wanted = _plain(name)
+    for role in process.roles:
+        if wanted in (role.id.lower(), role.name.lower()):
+            return role.id
+    raise UnknownName("role", name, [r.name for r in process.roles])
+
+
+@then(parsers.re(r"the (?P<clock>.+?) goal is met"))
+def _(scenario: Scenario, process: Process, clock: str) -> None:
+    assert _clock_state(scenario, process, clock).state == "met"
+
+
+@then(parsers.re(r"the (?P<clock>.+?) goal is at risk and a warning is posted"))
+def _(scenario: Scenario, process: Process, clock: str) -> None:
+    state = _clock_state(scenario, process, clock)
+    assert (state.state, state.action) == ("at-risk", process.at_risk.action), state
+
+
+@then(parsers.re(r"the (?P<clock>.+?) goal is missed and it goes to (?P<tier>.+)"))
+def _(scenario: Scenario, process: Process, clock: str, tier: str) -> None:
+    state = _clock_state(scenario, process, clock)
+    assert (state.state, state.action) == ("breached", f"escalate:{tier_id(process, tier)}"), state
+
+
+@then(parsers.re(r"the (?P<clock>.+?) goal is missed and the (?P<role>.+?) is alerted"))
+def _(scenario: Scenario, process: Process, clock: str, role: str) -> None:
+    state = _clock_state(scenario, process, clock)
+    assert (state.state, state.action) == ("breached", f"alert:{role_id(process, role)}"), state
+
+
+@then(parsers.re(r"the (?P<clock>.+?) goal is missed and nothing more happens"))
+def _(scenario: Scenario, process: Process, clock: str) -> None:
+    state = _clock_state(scenario, process, clock)
+    assert (state.state, state.action) == ("breached", None), state
+
+
 @then(parsers.re(r"it is returned to (?P<tier>.+?) for (?P<fields>.+)"))
 def _(scenario: Scenario, process: Process, tier: str, fields: str) -> None:
     decision = scenario.decision
