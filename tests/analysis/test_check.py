@@ -221,3 +221,19 @@ def test_a_trigger_is_covered_by_what_a_scenario_makes_it_do_not_by_its_name(tmp
     covered = coverage(process, read_features(tmp_path))
     assert covered.covered["triggers"] == ["content-error"]
     assert "(default route)" in covered.uncovered["triggers"]
+
+
+def test_removing_the_only_scenario_of_a_trigger_shows_exactly_that_gap(run_cli, tmp_path: Path) -> None:
+    features = tmp_path / "features"
+    shutil.copytree(ROOT / "features", features)
+    triage = features / "triage.feature"
+    text = triage.read_text(encoding="utf-8")
+    start = text.index("  Scenario Outline: A bug nobody could reproduce still goes up")
+    end = text.index("  Scenario:", start)
+    triage.write_text(text[:start] + text[end:], encoding="utf-8")
+    for other in features.glob("*.feature"):  # no other scenario makes wide-impact-bug fire and states its route
+        assert other == triage or "could not reproduce it" not in other.read_text(encoding="utf-8")
+    result = run_cli("check", "--features", str(features))
+    assert result.code == 1
+    assert "coverage: triggers: 6 of 7; not exercised: wide-impact-bug" in result.out
+    assert "no scenario exercises trigger 'wide-impact-bug'" in result.out
