@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := graphviz chromium
 REPORTS := reports
 
-.PHONY: help install system-deps serve site test lint spec bench clean
+.PHONY: help install system-deps serve site test lint spec bench mutate clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ test: install lint ## every check and test: validate, lint, unit tests, the Gher
 
 bench: install ## benchmarks under scripts/bench (medians against a floor)
 	@for b in scripts/bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+mutate: install ## how much the specification guards: definition and code mutants against the features alone
+	$(BIN)/python -m cep.mutation
 
 clean: ## remove what the build made
 	rm -rf site $(REPORTS) .pytest_cache .ruff_cache

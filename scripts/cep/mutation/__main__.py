@@ -1,0 +1,148 @@
+"""`make mutate` (python -m cep.mutation [--process FILE] [--features DIR] [--only definition|code]): how much
+of the process the executable specification guards. Each mutant — a valid definition with one change, or the
+router, calendars or ticket parser with one change — runs the features alone; a mutant is killed when a scenario
+fails. Prints the kill rates and every survivor. A definition mutant no ticket can tell apart from the original
+(the same decisions, deadlines and breach actions for every kind of ticket at sample moments) is equivalent and
+counted apart."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from itertools import product
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from ..definition import DEFAULT_PROCESS
+from ..definition.loader import load_process
+from ..definition.model import Process
+from ..problems import InvalidProcess
+from ..routing.router import Router
+from ..routing.tickets import Ticket
+from .code import code_mutants
+from .definition import definition_mutants
+
+PACKAGE = Path(__file__).resolve().parent.parent
+SCENARIOS = PACKAGE / "spec" / "scenarios.py"
+
+
+def _features_fail(process: Path, features: Path, pythonpath: str | None = None) -> bool:
+    env = {**os.environ, "CEP_PROCESS": str(process), "CEP_FEATURES": str(features)}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-x",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "cep.spec.steps",
+        str(SCENARIOS),
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    return done.returncode != 0
+
+
+def _behaviour(process: Process) -> list[object]:
+    """What every kind of ticket gets at sample moments, at every tier, with and without a code change:
+    decisions, deadlines, clock states and actions; and for each template, what is missing when each field is
+    left out."""
+    router, zone = Router(process), ZoneInfo(process.calendars[0].time_zone)
+    starts = [datetime(2026, 12, d, h, tzinfo=zone) for d, h in ((2, 7), (2, 10), (4, 16), (5, 11), (15, 16))]
+    out: list[object] = []
+    kinds = list(product(process.categories, process.urgency, process.impact, (False, True)))
+    for (c, u, i, r), start, tier, code in product(kinds, starts, process.tiers, (False, True)):
+        ticket = Ticket("t", c.id, u.id, i.id, start, r, tier.id, needs_code_change=code)
+        decision = router.route(ticket)
+        out.append((decision.route, decision.priority, decision.notify, tuple(decision.due.items())))
+        for later in (timedelta(hours=3), timedelta(days=2), timedelta(days=20)):
+            judged = router.route(ticket, start + later).clocks or ()
+            out.append(tuple((s.name, s.state, s.action) for s in judged))
+    for (c, u, i, r), template in product(kinds, process.templates):
+        ticket = Ticket("t", c.id, u.id, i.id, starts[0], r, process.default_route.tier)
+        for left_out in template.fields:
+            given = {f.id: "given" for f in template.fields if f is not left_out}
+            out.append(router.missing_fields(template, ticket._replace(fields=given), "P1"))
+    return out
+
+
+def run_definitions(path: Path, features: Path, jobs: int) -> tuple[int, int, list[str], list[str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    original = _behaviour(load_process(path))
+    work = Path(tempfile.mkdtemp(prefix="cep-mutants-"))  # mutants are checked with the schema cep comes with
+    candidates = []
+    try:
+        for n, (what, mutant) in enumerate(definition_mutants(data)):
+            file = work / f"mutant-{n}.yaml"
+            file.write_text(yaml.safe_dump(mutant, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            try:
+                process = load_process(file)
+            except InvalidProcess:
+                continue  # not a valid definition: cep validate would stop it before the features run
+            candidates.append((what, file, _behaviour(process) == original))
+        equivalent = [what for what, _, same in candidates if same]
+        live = [(what, file) for what, file, same in candidates if not same]
+        with ThreadPoolExecutor(jobs) as pool:
+            killed = list(pool.map(lambda m: _features_fail(m[1], features), live))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    survivors = [what for (what, _), dead in zip(live, killed, strict=True) if not dead]
+    return len(live), sum(killed), survivors, equivalent
+
+
+def run_code(path: Path, features: Path, jobs: int) -> tuple[int, int, list[str]]:
+    mutants = list(code_mutants(PACKAGE))
+
+    def one(mutant: tuple[str, str, str]) -> bool:
+        module, _, source = mutant
+        with tempfile.TemporaryDirectory(prefix="cep-code-mutant-") as tmp:
+            copy = Path(tmp) / "cep"
+            shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "standard"))
+            (copy / module).write_text(source, encoding="utf-8")
+            return _features_fail(path, features, pythonpath=tmp)
+
+    with ThreadPoolExecutor(jobs) as pool:
+        killed = list(pool.map(one, mutants))
+    survivors = [what for (_, what, _), dead in zip(mutants, killed, strict=True) if not dead]
+    return len(mutants), sum(killed), survivors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m cep.mutation", description=__doc__)
+    parser.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
+    parser.add_argument("--features", type=Path, default=Path("features"))
+    parser.add_argument("--only", choices=("definition", "code"))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    os.environ.setdefault("CEP_CACHE_DIR", "")  # every mutant is a new definition: the cache would only fill up
+    if args.only in (None, "definition"):
+        total, killed, survivors, equivalent = run_definitions(args.process, args.features, args.jobs)
+        print(
+            f"definition mutants: {killed} of {total} killed ({killed / max(total, 1):.0%}); "
+            f"{len(equivalent)} equivalent (no ticket can tell them apart)"
+        )
+        for what in survivors:
+            print(f"  survived: {what}")
+        for what in equivalent:
+            print(f"  equivalent: {what}")
+    if args.only in (None, "code"):
+        total, killed, survivors = run_code(args.process, args.features, args.jobs)
+        print(f"code mutants: {killed} of {total} killed ({killed / max(total, 1):.0%})")
+        for what in survivors:
+            print(f"  survived: {what}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
