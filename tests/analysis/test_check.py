@@ -237,3 +237,36 @@ def test_removing_the_only_scenario_of_a_trigger_shows_exactly_that_gap(run_cli,
     assert result.code == 1
     assert "coverage: triggers: 6 of 7; not exercised: wide-impact-bug" in result.out
     assert "no scenario exercises trigger 'wide-impact-bug'" in result.out
+
+
+@settings(max_examples=60)
+@given(
+    priorities=st.sets(st.sampled_from(["P1", "P2", "P3", "P4"]), min_size=1),
+    categories=st.one_of(st.none(), st.sets(st.sampled_from(["how-to", "bug", "outage", "content"]), min_size=1)),
+    urgencies=st.one_of(st.none(), st.sets(st.sampled_from(["critical", "high", "medium", "low"]), min_size=1)),
+)
+def test_a_priority_condition_is_exactly_the_matrix_cells_that_give_it(priorities, categories, urgencies) -> None:
+    from cep.analysis.check import condition_region, ticket_space
+    from cep.definition.loader import load_process
+    from cep.definition.model import Condition
+
+    process = load_process(PROCESS)
+    space = ticket_space(process)
+    terms = [("priority", frozenset(priorities))]
+    terms += [("category", frozenset(categories))] if categories else []
+    terms += [("urgency", frozenset(urgencies))] if urgencies else []
+    region = condition_region(process, space, Condition(tuple(terms)))
+    found = set()
+    for box in region:
+        found |= set(itertools.product(*space.values(box)))
+    assert sum(space.size(box) for box in region) == len(found)  # the boxes do not overlap
+    domains = process.domains()
+    expected = {
+        (c, u, i, r)
+        for c, u, i, r in itertools.product(*(domains[f] for f in ("category", "urgency", "impact", "reproduced")))
+        if process.priority_for(c, u, i)[0] in priorities
+        and (not categories or c in categories)
+        and (not urgencies or u in urgencies)
+    }
+    assert found == expected
+    assert len(region) <= len(domains["urgency"]) * 2  # regions of the matrix, not one box per cell

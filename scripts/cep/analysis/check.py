@@ -51,25 +51,32 @@ def ticket_space(process: Process) -> Space:
 
 
 def condition_region(process: Process, space: Space, condition: Condition) -> Region:
-    """The tickets a condition matches; a priority term becomes the matrix cells (and floors) that give it."""
+    """The tickets a condition matches; a priority term becomes regions of the matrix: the cells (and floors) that
+    give it, merged into as few boxes as the matrix allows (cells alike in the categories they take share a box),
+    so that the cost follows the rules, not the number of cells."""
     base = {name: values for name, values in condition.terms if name != "priority"}
     priorities = condition.allowed("priority")
     if priorities is None:
         box = space.box(base)
         return [box] if box else []
+    urgencies = [u.id for u in process.urgency if u.id in base.get("urgency", [u.id])]
+    impacts = [i.id for i in process.impact if i.id in base.get("impact", [i.id])]
+    categories = [c.id for c in process.categories if c.id in base.get("category", [c.id])]
+    # For each urgency, the impacts that share a set of categories; then the urgencies that share both.
+    rows: dict[tuple[tuple[str, ...], frozenset[str]], list[str]] = {}
+    for u in urgencies:
+        by_categories: dict[frozenset[str], list[str]] = {}
+        for i in impacts:
+            taken = frozenset(c for c in categories if process.priority_for(c, u, i)[0] in priorities)
+            if taken:
+                by_categories.setdefault(taken, []).append(i)
+        for taken, cells in by_categories.items():
+            rows.setdefault((tuple(cells), taken), []).append(u)
     region = []
-    for u in process.urgency:
-        for i in process.impact:
-            categories = [c.id for c in process.categories if process.priority_for(c.id, u.id, i.id)[0] in priorities]
-            cell = {
-                **base,
-                "urgency": [u.id] if u.id in base.get("urgency", [u.id]) else [],
-                "impact": [i.id] if i.id in base.get("impact", [i.id]) else [],
-                "category": [c for c in categories if c in base.get("category", categories)],
-            }
-            box = space.box(cell)
-            if box:
-                region.append(box)
+    for (cells, taken), rows_of in rows.items():
+        box = space.box({**base, "urgency": rows_of, "impact": list(cells), "category": sorted(taken)})
+        if box:
+            region.append(box)
     return region
 
 
