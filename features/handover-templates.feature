@@ -43,3 +43,63 @@ Feature: Every hand-over carries its template, complete
     When the Project Manager hands it over
     Then it stays with the Project Manager
     And "Acceptance criteria" is missing
+
+  Scenario Outline: An escalation report without "<field>" goes back to Tier 1
+    Given a "content" ticket with "low" urgency and "individual" impact
+    And the escalation report lacks "<field>"
+    When Tier 1 triages it
+    Then it is returned to Tier 1 for "<field>"
+
+    Examples:
+      | field                 |
+      | Summary               |
+      | Customer organisation |
+      | Description           |
+      | Expected outcome      |
+      | Actual outcome        |
+
+  Scenario Outline: An insight without "<field>" goes back to Tier 1
+    Given a "feedback" ticket with "low" urgency and "individual" impact
+    And the insight lacks "<field>"
+    When Tier 1 triages it
+    Then it is returned to Tier 1 for "<field>"
+
+    Examples:
+      | field                 |
+      | Customer organisation |
+      | Request               |
+      | User's motivation     |
+
+  Scenario: An insight needs none of its optional fields
+    Given a "feedback" ticket with "low" urgency and "individual" impact
+    And the insight lacks "How many customers asked", "Business value" and "Source ticket"
+    When Tier 1 triages it
+    Then it is routed to the Product Owner
+    And nothing is missing
+
+  Scenario Outline: A bug hand-off without "<field>" stays with the Project Manager
+    Given a "bug" ticket with "medium" urgency and "team" impact
+    And it is with the Project Manager since "Thu 2026-12-10 10:00"
+    And a code change is needed
+    And the bug hand-off lacks "<field>"
+    When the Project Manager hands it over
+    Then it stays with the Project Manager
+    And "<field>" is missing
+
+    Examples:
+      | field               |
+      | Source ticket       |
+      | Steps to reproduce  |
+      | Expected outcome    |
+      | Actual outcome      |
+      | Fix window          |
+      | Acceptance criteria |
+
+  Scenario: A bug hand-off needs no test notes
+    Given a "bug" ticket with "medium" urgency and "team" impact
+    And it is with the Project Manager since "Thu 2026-12-10 10:00"
+    And a code change is needed
+    And the bug hand-off lacks "Test notes"
+    When the Project Manager hands it over
+    Then it is routed to Development
+    And nothing is missing
