@@ -31,26 +31,17 @@ from .code import code_mutants
 from .definition import definition_mutants
 
 PACKAGE = Path(__file__).resolve().parent.parent
-SCENARIOS = PACKAGE / "spec" / "scenarios.py"
 
 
-def _features_fail(process: Path, features: Path, pythonpath: str | None = None) -> bool:
-    env = {**os.environ, "CEP_PROCESS": str(process), "CEP_FEATURES": str(features)}
-    if pythonpath:
-        env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-x",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "cep.spec.steps",
-        str(SCENARIOS),
-    ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+def _features_fail(process: Path, features: Path, package: Path = PACKAGE) -> bool:
+    """Whether a scenario fails with this definition and this copy of cep (its own scenarios module: pytest
+    refuses a test file whose module was imported from elsewhere)."""
+    env = {**os.environ, "CEP_PROCESS": str(process.resolve()), "CEP_FEATURES": str(features.resolve())}
+    if package != PACKAGE:
+        env["PYTHONPATH"] = str(package.parent) + os.pathsep + env.get("PYTHONPATH", "")
+    scenarios = package / "spec" / "scenarios.py"
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-p", "cep.spec.steps"]
+    done = subprocess.run([*command, str(scenarios)], env=env, capture_output=True, text=True, timeout=600)
     return done.returncode != 0
 
 
@@ -79,6 +70,8 @@ def _behaviour(process: Process) -> list[object]:
 
 def run_definitions(path: Path, features: Path, jobs: int) -> tuple[int, int, list[str], list[str]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if _features_fail(path, features):  # or every mutant would look killed
+        raise SystemExit("make mutate: error: the features fail with the definition as it is; fix that first")
     original = _behaviour(load_process(path))
     work = Path(tempfile.mkdtemp(prefix="cep-mutants-"))  # mutants are checked with the schema cep comes with
     candidates = []
@@ -104,13 +97,17 @@ def run_definitions(path: Path, features: Path, jobs: int) -> tuple[int, int, li
 def run_code(path: Path, features: Path, jobs: int) -> tuple[int, int, list[str]]:
     mutants = list(code_mutants(PACKAGE))
 
-    def one(mutant: tuple[str, str, str]) -> bool:
-        module, _, source = mutant
+    def one(mutant: tuple[str, str, str] | None) -> bool:
         with tempfile.TemporaryDirectory(prefix="cep-code-mutant-") as tmp:
             copy = Path(tmp) / "cep"
             shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "standard"))
-            (copy / module).write_text(source, encoding="utf-8")
-            return _features_fail(path, features, pythonpath=tmp)
+            if mutant is not None:
+                module, _, source = mutant
+                (copy / module).write_text(source, encoding="utf-8")
+            return _features_fail(path, features, copy)
+
+    if one(None):  # the copy itself must pass, or every mutant would look killed
+        raise SystemExit("make mutate: error: the features fail with an unchanged copy of cep; fix that first")
 
     with ThreadPoolExecutor(jobs) as pool:
         killed = list(pool.map(one, mutants))
