@@ -330,3 +330,17 @@ def test_the_defects_readers_met_are_gone(site: Path) -> None:
     assert 'goes back to Tier 1\n(status "Returned to Tier 1")' in templates or (
         'goes back to Tier 1 (status "Returned to Tier 1")' in re.sub(r"\s+", " ", templates)
     )
+
+
+def test_each_playbook_gives_its_readers_their_own_deadlines(site: Path, process: Process) -> None:
+    def deadlines(role: str) -> str:
+        html = page(site, f"playbooks/{role}")
+        section = html[html.index('id="your-deadlines"') :]
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[: section.index("<h2", 10)]))
+
+    agent = deadlines("support-agent")
+    assert "started when the customer opened the ticket" in agent
+    for pr in process.priorities:  # the agent answers customers: first response and resolution, per priority
+        assert f"{pr.id} {pr.name} {pr.first_response} {pr.resolution}" in agent
+    developer = deadlines("developer")
+    assert "P4 Low 30 business days Business hours" in developer and "priority first response" not in developer

@@ -19,6 +19,7 @@ METRICS = "reference/metrics.md"
 GLOSSARY = "reference/glossary.md"
 SLACK = "admin/slack.md"
 VERIFIED = "verified.md"
+RIGHT_NOW = "right-now.md"
 
 
 def playbook(role: str) -> str:

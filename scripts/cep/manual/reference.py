@@ -600,6 +600,27 @@ class Manual:
         return numbered(steps)
 
     # -- playbooks -------------------------------------------------------------------------------------------------
+    def _deadlines(self, answers_customers: bool) -> str:
+        """A role's own numbers: each priority's goals, counted from when the customer opened the ticket."""
+        p = self.process
+        head = ("priority", *(("first response",) if answers_customers else ()), "resolved within", "counted in")
+        rows = [
+            (
+                f"{self.priority_badge(pr.id)} {esc(pr.name)}",
+                *((esc(pr.first_response),) if answers_customers else ()),
+                esc(pr.resolution),
+                esc(p.calendar(pr.calendar).name),
+            )
+            for pr in p.priorities
+        ]
+        return (
+            "## Your deadlines\n\nThe first response and resolution clocks started when the customer opened the "
+            "ticket, not when it reached you; the resolution clock pauses while the ticket waits for the customer. "
+            + self.link(pages.RIGHT_NOW, "Right now")
+            + " gives the exact date and time for a ticket.\n\n"
+            + table(head, rows)
+        )
+
     def playbook(self, role_id: str) -> str:
         p = self.process
         role = p.role(role_id)
@@ -669,6 +690,8 @@ class Manual:
                     for h in mine
                 )
             )
+        if tiers:
+            out.append(self._deadlines(p.default_route.tier in tiers))
         posts = [c for c in p.channels if role_id in c.members]
         if posts:
             out.append(
