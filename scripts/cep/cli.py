@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from . import __version__
 from .definition import DEFAULT_PROCESS, SCHEMA_CHOICE
 from .problems import (
     EXIT_INVALID,
@@ -199,15 +200,6 @@ def _read(path: Path) -> bytes:
         raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("cep")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown"
-
-
 def cmd_init(args: argparse.Namespace) -> int:
     from .init import initialise
 
@@ -222,7 +214,7 @@ def _positive(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cep", description="The customer escalation process, as code.")
-    parser.add_argument("--version", action="version", version=f"cep {_version()}")
+    parser.add_argument("--version", action="version", version=f"cep {__version__}")
     parser.set_defaults(run=lambda args: parser.print_help() or EXIT_OK)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

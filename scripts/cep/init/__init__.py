@@ -13,6 +13,7 @@ from typing import TextIO
 
 import yaml
 
+from .. import __version__
 from ..definition import DEFAULT_PROCESS, SCHEMA_BESIDE
 from ..problems import EXIT_OK, UsageError
 
@@ -22,15 +23,6 @@ STARTER_HEADER = """\
 # Your team's escalation process: the one source of its manual, diagrams, Jira configuration and specification.
 # Change the process here, then `cep validate`, `cep check` and `cep spec` tell you what the change means.
 """
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("cep")
-    except PackageNotFoundError:
-        return "0"
 
 
 def _with_modeline(text: str) -> bytes:
@@ -59,7 +51,7 @@ def _hooks() -> str:
 
 def _workflow() -> str:
     text = (STARTER / "process.yml").read_text(encoding="utf-8")
-    return re.sub(r"(?m)^(  CEP_PACKAGE: ).*$", rf'\g<1>"cep[docs,test]=={_version()}"', text, count=1)
+    return re.sub(r"(?m)^(  CEP_PACKAGE: ).*$", rf'\g<1>"cep[docs,test]=={__version__}"', text, count=1)
 
 
 def scaffold(source: Path | None) -> dict[Path, bytes]:
@@ -76,7 +68,7 @@ def scaffold(source: Path | None) -> dict[Path, bytes]:
         definition = _with_modeline(_starter_definition())
         process = load_process(Path(str(STARTER / "escalation.yaml")), display=str(DEFAULT_PROCESS))
     schema = (files("cep.definition") / "process.schema.json").read_bytes()
-    readme = (STARTER / "README.md").read_text(encoding="utf-8").format(name=process.meta.name, version=_version())
+    readme = (STARTER / "README.md").read_text(encoding="utf-8").format(name=process.meta.name, version=__version__)
     specification = starter_features(process, DEFAULT_PROCESS.as_posix(), build_year())
     return {
         DEFAULT_PROCESS: definition,

@@ -19,18 +19,17 @@ SAMPLE_DAYS = 28
 SWEEP = (1.0, 2.0, 3.0)
 SWEEP_REPLICATIONS = 3
 SAMPLE_DEVIATIONS = 0.03  # the share of sample tickets given a priority against the matrix
-CLOCK_NAMES = {
-    "first_response": "first response",
-    "resolution": "resolution",
-    "acknowledge": "acknowledgement",
-    "review": "insight review",
-}
 
 
 @dataclass
 class Page:
     markdown: str
     charts: dict[str, bytes] = field(default_factory=dict)  # path under the site → SVG
+
+
+def _clock_name(process: Process, clock: str) -> str:
+    """A clock as the definition names it (a report from elsewhere may name one it does not have)."""
+    return esc(process.clocks[clock].name.lower()) if clock in process.clocks else esc(clock)
 
 
 def _percent(value: float | None) -> str:
@@ -131,7 +130,7 @@ def performance_page(summary: dict[str, Any], source: str, sample: bool, process
             rows = [r for r in summary["attainment"] if r["week"] == week and r["clock"] == clock]
             met, missed = sum(r["met"] for r in rows), sum(r["missed"] for r in rows)
             values.append(met / (met + missed) if met + missed else None)
-        weekly[CLOCK_NAMES.get(clock, clock)] = values
+        weekly[_clock_name(process, clock)] = values
     if weeks:
         title = "Time goals met, week by week"
         charts["performance/attainment.svg"] = line_chart(title, weeks, weekly, "goals met (%)")
@@ -234,7 +233,7 @@ def capacity_sweep(process: Process, definition: bytes) -> tuple[Any, list[dict[
     return scenario, _cached("capacity-sweep", definition, sweep)
 
 
-def capacity_page(scenario: Any, rows: list[dict[str, Any]]) -> Page:
+def capacity_page(scenario: Any, rows: list[dict[str, Any]], process: Process) -> Page:
     from ..report.charts import line_chart
     from ..simulate.summary import first_failures
 
@@ -270,7 +269,7 @@ def capacity_page(scenario: Any, rows: list[dict[str, Any]]) -> Page:
                 if c["clock"] == clock and c["attainment"] is not None
             ]
             worst.append(min(shares) if shares else None)
-        series[CLOCK_NAMES.get(clock, clock)] = worst
+        series[_clock_name(process, clock)] = worst
     title = "The worst priority's goals met, by volume"
     charts = {"capacity/by-volume.svg": line_chart(title, [f"{r['volume']:g}×" for r in rows], series, "goals met (%)")}
     out += [f"## {title}\n", f"![{title}: one line per clock](capacity/by-volume.svg){{ .cep-chart }}\n"]
@@ -281,7 +280,7 @@ def capacity_page(scenario: Any, rows: list[dict[str, Any]]) -> Page:
         for r in rows:
             found = next(c for c in r["summary"]["clocks"] if (c["clock"], c["priority"]) == (clock, priority))
             cells.append(_percent(found["attainment"]["mean"]) if found["attainment"] else "—")
-        table.append([f"{priority} {CLOCK_NAMES.get(clock, clock)}", *cells])
+        table.append([f"{priority} {_clock_name(process, clock)}", *cells])
     out.append(_table(head, table))
     out.append("## Utilisation of the people in hours\n")
     out.append(

@@ -105,7 +105,7 @@ class ManualPlugin(BasePlugin[ManualConfig]):
     def _capacity_page(self) -> Page:
         from .performance import capacity_page, capacity_sweep
 
-        return capacity_page(*capacity_sweep(self.process, self._definition()))
+        return capacity_page(*capacity_sweep(self.process, self._definition()), self.process)
 
     def _definition(self) -> bytes:
         return (self.root / self.config.process).read_bytes()

@@ -19,17 +19,10 @@ from typing import Any
 
 from ..definition.model import Process
 from ..jira.names import NO, JiraNames
-from ..routing.router import Router
+from ..routing.router import STOPPED_BY, Router
 from ..routing.tickets import Ticket
 from .history import Read
 from .mapping import SiteNames, bundle_names
-
-CLOCK_STOPS = {
-    "first_response": "responded",
-    "resolution": "resolved",
-    "review": "resolved",
-    "acknowledge": "acknowledged",
-}
 
 
 class BadHistory(ValueError):
@@ -309,7 +302,7 @@ class Reader:
         decision = self.router.route(lived)
         out = {}
         for name, due in decision.due.items():
-            stopped = getattr(lived, CLOCK_STOPS[name])
+            stopped = getattr(lived, STOPPED_BY[name])
             if stopped is not None and stopped <= at:
                 state = "met" if due is None or stopped <= due else "missed"
             else:

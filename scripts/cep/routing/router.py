@@ -20,6 +20,15 @@ from .tickets import Ticket
 _FROM_TICKET = ("category", "urgency", "impact", "priority")
 
 
+# The ticket's field whose time stops each clock.
+STOPPED_BY = {
+    "first_response": "responded",
+    "resolution": "resolved",
+    "review": "resolved",
+    "acknowledge": "acknowledged",
+}
+
+
 @dataclass(frozen=True)
 class ClockState:
     """One clock judged at a moment: `ok`, `at-risk`, `breached`, or `met` / `missed` once stopped."""
@@ -265,12 +274,7 @@ class Router:
 
     # -- clocks at a moment -------------------------------------------------------------------------------------
     def _judge(self, ticket: Ticket, decision: Decision, at: datetime) -> tuple[ClockState, ...]:
-        stops = {
-            "first_response": ticket.responded,
-            "resolution": ticket.resolved,
-            "review": ticket.resolved,
-            "acknowledge": ticket.acknowledged,
-        }
+        stops = {name: getattr(ticket, field) for name, field in STOPPED_BY.items()}
         states = []
         for name, due in decision.due.items():
             stopped = stops[name]
