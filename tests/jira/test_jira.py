@@ -139,31 +139,90 @@ def test_workflow_references_are_consistent(bundle: dict[str, Any]) -> None:
         assert all(link["fromStatusReference"] in references for link in transition["links"])
 
 
+def _enabled(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rules as `cep jira apply` leaves them once every webhook URL is known."""
+    return [{**r, "rule": {**r["rule"], "state": "ENABLED"}} for r in copy.deepcopy(bundle["automation"])]
+
+
 def test_automation_routes_every_kind_of_ticket_like_the_router(process: Process, bundle: dict[str, Any]) -> None:
     compared, difference = check_equivalence(process, bundle)
     assert difference is None, str(difference)
-    assert compared == len(process.categories) * len(process.urgency) * len(process.impact) * 2 * 3
+    kinds = len(process.categories) * len(process.urgency) * len(process.impact) * 3  # reproduced: yes, no, empty
+    breaches = len(process.tiers) * len(process.priorities) * len(process.clocks)
+    assert compared >= 2 * (2 * kinds + breaches)  # filled and empty hand-overs, each in both rule orders
 
 
-def test_the_proof_finds_a_reordered_rule(process: Process, bundle: dict[str, Any]) -> None:
-    broken = copy.deepcopy(bundle)
-    route = next(r for r in broken["automation"] if "route by the escalation triggers" in r["rule"]["name"])
-    blocks = route["rule"]["components"][1]["children"]
-    blocks.insert(0, blocks.pop())  # the catch-all "critical" trigger first
-    _, difference = check_equivalence(process, broken)
-    assert difference is not None
-    assert "feature-request" in str(difference) and "tier-2-po" in str(difference)
+def _rule(rules: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    from cep.jira.automation import rule_uuid
+
+    return next(r["rule"] for r in rules if r["rule"]["uuid"] == rule_uuid("customer-escalation", key))
 
 
-def test_the_proof_finds_a_wrong_priority_cell(process: Process, bundle: dict[str, Any]) -> None:
-    broken = copy.deepcopy(bundle)
-    rule = broken["automation"][0]["rule"]
-    first_if = rule["components"][0]["children"][0]["conditions"][0]
+def _disable_priority(rules, bundle):  # type: ignore[no-untyped-def]
+    _rule(rules, "set-priority")["state"] = "DISABLED"
+
+
+def _route_on_category_only(rules, bundle):  # type: ignore[no-untyped-def]
+    _rule(rules, "route")["trigger"]["value"]["fields"] = [{"type": "fieldName", "value": "CEP category"}]
+
+
+def _no_transition_to_returned(rules, bundle):  # type: ignore[no-untyped-def]
+    workflow = bundle["workflows"][0]["workflows"][0]
+    returned = next(
+        s["statusReference"] for s in bundle["workflows"][0]["statuses"] if s["name"].startswith("Returned")
+    )
+    workflow["transitions"] = [t for t in workflow["transitions"] if t["toStatusReference"] != returned]
+
+
+def _reordered_triggers(rules, bundle):  # type: ignore[no-untyped-def]
+    _rule(rules, "route")["components"][1]["children"].reverse()
+
+
+def _alerts_unmarked(rules, bundle):  # type: ignore[no-untyped-def]
+    for block in _rule(rules, "alerts")["components"][0]["children"]:
+        block["children"] = [c for c in block["children"] if c["value"].get("operations", [{}])[0].get("type") != "ADD"]
+
+
+def _scheduled_rule_gone(rules, bundle):  # type: ignore[no-untyped-def]
+    rules.remove(next(r for r in rules if r["rule"]["trigger"]["type"] == "jira.jql.scheduled"))
+
+
+def _return_rule_keeps_tier(rules, bundle):  # type: ignore[no-untyped-def]
+    route = _rule(rules, "route")
+    for block in route["components"][1]["children"]:
+        block["children"] = [
+            c for c in block["children"] if not (c["type"] == "jira.issue.edit" and len(block["children"]) == 3)
+        ]
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        _disable_priority,
+        _route_on_category_only,
+        _no_transition_to_returned,
+        _reordered_triggers,
+        _alerts_unmarked,
+        _scheduled_rule_gone,
+        _return_rule_keeps_tier,
+    ],
+)
+def test_the_check_finds_a_mutated_rule(process: Process, bundle: dict[str, Any], mutate) -> None:  # type: ignore[no-untyped-def]
+    broken_bundle = copy.deepcopy(bundle)
+    rules = _enabled(broken_bundle)
+    mutate(rules, broken_bundle)
+    _, difference = check_equivalence(process, broken_bundle, rules)
+    assert difference is not None, mutate.__name__
+
+
+def test_the_check_finds_a_wrong_priority_cell(process: Process, bundle: dict[str, Any]) -> None:
+    rules = _enabled(bundle)
+    first_if = _rule(rules, "set-priority")["components"][0]["children"][0]["conditions"][0]
     first_if["value"] = first_if["value"].replace(
         '"CEP impact" in ("platform", "organisation", "team")', '"CEP impact" in ("platform", "organisation")', 1
     )
-    _, difference = check_equivalence(process, broken)
-    assert difference is not None and "'critical'" in str(difference) and "'team'" in str(difference)
+    _, difference = check_equivalence(process, bundle, rules)
+    assert difference is not None and "/critical/team/" in str(difference)
 
 
 @pytest.mark.parametrize("name", ["plain", 'say "hi"', "back\\slash", "AND", "x OR y", "not in", "(a, b)", "é ✓"])

@@ -1,12 +1,20 @@
 """Automation rules as bodies for Atlassian's Automation REST API (`POST /rest/v1/rule`): `{rule, connections}`.
 
-Component shapes follow Atlassian's published spec (whose component values are untyped) and public rule exports.
+Atlassian's spec leaves every component's `value` untyped ("export a rule containing the component"), so the
+shapes follow public rule exports: the field-value-changed trigger (`jira.issue.field.changed`, schema version 2,
+fields by `fieldName`, `eventFilters` holding the project's ARI), the scheduled trigger's `schedule` (`FIXED`, a
+rate per interval in seconds), the if/else container (a `CONDITION` holding `CONDITION_BLOCK`s) and the edit
+action's `fieldType` per operation. `tests/jira/golden/README.md` lists where each shape was seen.
+
+A rule is identified by a uuid derived from the process id and the rule's key, so that `cep jira apply` finds it
+again; it is exported disabled, and `apply` enables it only once every webhook URL it posts to is known.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import uuid
 from typing import Any
 
 from ..definition.model import Process
@@ -14,7 +22,7 @@ from .jql import in_list, quote
 from .names import YES, JiraNames
 
 CREATED = "jira.issue.event.trigger:created"
-FIELD_CHANGED = "jira.issue.event.trigger:field_value_changed"
+FIELD_CHANGED = "jira.issue.field.changed"
 TRANSITIONED = "jira.issue.event.trigger:transitioned"
 SCHEDULED = "jira.jql.scheduled"
 JQL_CONDITION = "jira.jql.condition"
@@ -24,6 +32,9 @@ EDIT = "jira.issue.edit"
 TRANSITION = "jira.issue.transition"
 WEB_REQUEST = "jira.issue.outgoing.webhook"
 COMMENT = "jira.issue.comment"
+SELECT_FIELD = "com.atlassian.jira.plugin.system.customfieldtypes:select"
+CHANNEL_HEADER = "X-CEP-Channel"  # names the channel of a web request, so that its URL is found again on the site
+_NAMESPACE = uuid.UUID("0d8e6c1e-4a5f-4f0b-9a57-3c2b8e1d7f64")  # fixed: a rule's uuid is the same on every run
 # What a message says of its issue. The summary is the customer's text, placed inside a JSON string: encoded.
 ABOUT_THE_ISSUE = "{{issue.key}}: {{issue.summary.jsonEncode}}"
 _ADJACENT_BRACES = re.compile(r"([{}])(?=[{}])")
@@ -36,17 +47,30 @@ def literal(text: str) -> str:
     return _ADJACENT_BRACES.sub("\\1\u200b", text)
 
 
+def rule_uuid(process_id: str, key: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"{process_id}:rule:{key}"))
+
+
 def _component(
-    kind: str, type_: str, value: Any, *, conditions: list | None = None, children: list | None = None
+    kind: str,
+    type_: str,
+    value: Any,
+    *,
+    conditions: list | None = None,
+    children: list | None = None,
+    version: int = 1,
 ) -> dict[str, Any]:
-    return {
+    component = {
         "component": kind,
         "type": type_,
-        "schemaVersion": 1,
+        "schemaVersion": version,
         "value": value,
         "conditions": conditions or [],
         "children": children or [],
     }
+    if kind == "TRIGGER":
+        del component["children"]  # Atlassian's TriggerConfigCreateDTO has none
+    return component
 
 
 def jql_condition(jql: str) -> dict[str, Any]:
@@ -66,15 +90,32 @@ def first_match(branches: list[tuple[str, list[dict[str, Any]]]]) -> dict[str, A
         )
         for jql, actions in branches
     ]
-    return _component("CONDITION_BLOCK", CONTAINER, {}, children=blocks)
+    return _component("CONDITION", CONTAINER, {}, children=blocks)
 
 
 def set_fields(values: dict[str, str]) -> dict[str, Any]:
+    """Set fields by name: `priority`, or one of the process's select fields."""
     operations = [
-        {"field": {"type": "NAME", "value": name}, "type": "SET", "value": {"type": "NAME", "value": value}}
+        {
+            "field": {"type": "NAME", "value": name},
+            "fieldType": "priority" if name == "priority" else SELECT_FIELD,
+            "type": "SET",
+            "value": {"type": "NAME", "value": value},
+        }
         for name, value in values.items()
     ]
-    return _component("ACTION", EDIT, {"operations": operations, "sendNotifications": False})
+    return _component("ACTION", EDIT, {"operations": operations, "sendNotifications": False}, version=12)
+
+
+def add_label(label: str) -> dict[str, Any]:
+    """Mark the issue, so that a scheduled rule acts on it once."""
+    operation = {
+        "field": {"type": "ID", "value": "labels"},
+        "fieldType": "labels",
+        "type": "ADD",
+        "value": [{"type": "FREE", "value": label}],
+    }
+    return _component("ACTION", EDIT, {"operations": [operation], "sendNotifications": False}, version=12)
 
 
 def transition(status: str) -> dict[str, Any]:
@@ -105,7 +146,10 @@ class RuleWriter:
                 "method": "POST",
                 "contentType": "custom",
                 "customBody": body,
-                "headers": [{"name": "Content-Type", "value": "application/json"}],
+                "headers": [
+                    {"name": "Content-Type", "value": "application/json"},
+                    {"name": CHANNEL_HEADER, "value": channel},
+                ],
                 "sendIssue": False,
                 "responseEnabled": False,
             },
@@ -113,6 +157,7 @@ class RuleWriter:
 
     def rule(
         self,
+        key: str,
         name: str,
         description: str,
         trigger: dict[str, Any],
@@ -120,10 +165,13 @@ class RuleWriter:
     ) -> dict[str, Any]:
         return {
             "rule": {
+                "uuid": rule_uuid(self.process.meta.id, key),
                 "name": literal(name),
                 "description": literal(description),
-                "state": "ENABLED",
+                "state": "DISABLED",
                 "canOtherRuleTrigger": True,
+                "notifyOnError": "FIRSTERROR",
+                "writeAccessType": "UNRESTRICTED",
                 "labels": ["cep", self.process.meta.id],
                 "trigger": trigger,
                 "components": components,
@@ -132,11 +180,11 @@ class RuleWriter:
         }
 
     def on_fields(self, *keys: str) -> dict[str, Any]:
-        """Triggered when the issue is created or one of these fields changes."""
-        names = [{"type": "NAME", "value": self.fields.get(k, k)} for k in keys]
-        return _component(
-            "TRIGGER", FIELD_CHANGED, {"fields": names, "changeType": "ANY_CHANGE", "includeIssueCreated": True}
-        )
+        """Triggered when one of these fields changes, by any operation (creating the issue included); `apply`
+        puts the project's ARI in `eventFilters`."""
+        names = [{"type": "fieldName", "value": self.fields.get(k, k)} for k in keys]
+        value = {"eventFilters": [], "changeType": "ANY_CHANGE", "fields": names, "actions": []}
+        return _component("TRIGGER", FIELD_CHANGED, value, version=2)
 
     # -- the rules ----------------------------------------------------------------------------------------------
     def priority_jql(self, priority: str) -> str:
@@ -170,6 +218,7 @@ class RuleWriter:
     def set_priority(self) -> dict[str, Any]:
         branches = [(self.priority_jql(pr.id), [set_fields({"priority": pr.id})]) for pr in self.process.priorities]
         return self.rule(
+            "set-priority",
             "CEP: set priority from urgency × impact",
             "The priority matrix, with the category floors.",
             self.on_fields("urgency", "impact", "category"),
@@ -181,23 +230,37 @@ class RuleWriter:
         triage = p.default_route.tier
         branches = []
         for trigger in p.triggers:
+            condition = self.names.condition(trigger.when)
+            missing = self.missing_jql(trigger.template)
+            if missing:  # as the router does: an incomplete hand-over is returned, not announced as an escalation
+                incomplete = " AND ".join(part for part in (condition, f"({missing})") if part)
+                branches.append((incomplete, self.return_actions(trigger.template)))
             actions = [
                 set_fields({self.fields["tier"]: trigger.route, self.fields["trigger"]: trigger.id}),
                 transition(self.names.tier_status[trigger.route]),
             ]
             actions += [self.post(c, f"Escalation ({trigger.name})") for c in trigger.notify]
-            branches.append((self.names.condition(trigger.when), actions))
-        at_triage = f"({in_list(self.fields['tier'], [triage])} OR {quote(self.fields['tier'])} is EMPTY)"
+            branches.append((condition, actions))
+        # No trigger matched: the ticket stays at triage, and says so in its tier field (queues and the
+        # functional escalation read it).
+        branches.append(("", [set_fields({self.fields["tier"]: triage})]))
+        at_triage = (
+            f"status = {quote(self.names.tier_status[triage])} AND "
+            f"({in_list(self.fields['tier'], [triage])} OR {quote(self.fields['tier'])} is EMPTY)"
+        )
         return self.rule(
+            "route",
             "CEP: route by the escalation triggers, in order",
-            f"{p.tier(triage).short_name} checks the triggers in order; the first that matches decides the route.",
-            self.on_fields("category", "urgency", "impact", "reproduced", "priority"),
+            f"{p.tier(triage).short_name} checks the triggers in order; the first that matches decides the route. "
+            "It runs again when a returned ticket is resubmitted.",
+            self.on_fields("category", "urgency", "impact", "reproduced", "priority", "status"),
             [jql_condition(at_triage), first_match(branches)],
         )
 
     def announcements(self) -> list[dict[str, Any]]:
         return [
             self.rule(
+                f"announce:{a.id}",
                 f"CEP: {a.name}",
                 a.summary,
                 self.on_fields("priority"),
@@ -221,6 +284,7 @@ class RuleWriter:
             actions += [self.post(c, h.name) for c in h.notify]
             rules.append(
                 self.rule(
+                    f"handover:{h.id}",
                     f"CEP: {h.name}",
                     h.summary,
                     self.on_fields("needs_code_change"),
@@ -229,21 +293,39 @@ class RuleWriter:
             )
         return rules
 
+    def missing_jql(self, template_id: str) -> str:
+        """JQL for a ticket that lacks a field the template requires of it ("" when nothing can be missing)."""
+        missing = []
+        for f in self.process.template(template_id).fields:
+            if f.id in ("category", "urgency", "impact", "priority"):
+                continue  # set on every ticket by triage
+            if f.required or f.required_when:
+                empty = f"{quote(self.names.template_field(f))} is EMPTY"
+                when = self.names.condition(f.required_when) if f.required_when else ""
+                missing.append(f"({when} AND {empty})" if when else empty)
+        return " OR ".join(missing)
+
+    def return_actions(self, template_id: str) -> list[dict[str, Any]]:
+        """Back to triage with the list of what the template requires: in the tier field too, so that
+        resubmitting routes it again."""
+        template = self.process.template(template_id)
+        required = ", ".join(f.name for f in template.fields if f.required or f.required_when)
+        return [
+            set_fields({self.fields["tier"]: self.process.default_route.tier}),
+            transition(self.process.jira.returned),
+            comment(literal(f"Returned: the {template.name} lacks required fields: {required}")),
+        ]
+
     def return_incomplete(self) -> list[dict[str, Any]]:
+        """An escalation moved by hand into a tier without its required fields goes back too."""
         rules = []
-        for trigger_template in dict.fromkeys(t.template for t in self.process.triggers):
-            template = self.process.template(trigger_template)
-            routes = sorted({t.route for t in self.process.triggers if t.template == template.id})
-            missing = []
-            for f in template.fields:
-                if f.id in ("category", "urgency", "impact", "priority"):
-                    continue  # set on every ticket by triage
-                if f.required or f.required_when:
-                    empty = f"{quote(self.names.template_field(f))} is EMPTY"
-                    when = self.names.condition(f.required_when) if f.required_when else ""
-                    missing.append(f"({when} AND {empty})" if when else empty)
+        for template_id in dict.fromkeys(t.template for t in self.process.triggers):
+            template = self.process.template(template_id)
+            missing = self.missing_jql(template_id)
             if not missing:
                 continue
+            routes = sorted({t.route for t in self.process.triggers if t.template == template_id})
+            missed = [self.alert_label(f"missed-{r.id}") for r in self.process.breaches]
             entered = _component(
                 "TRIGGER",
                 TRANSITIONED,
@@ -251,39 +333,49 @@ class RuleWriter:
             )
             rules.append(
                 self.rule(
+                    f"return:{template_id}",
                     f"CEP: return an incomplete {template.name.lower()} to "
                     f"{self.process.tier(template.from_tier).short_name}",
                     f"An escalation that lacks a required field of the {template.name} goes back, with the list.",
                     entered,
-                    [
-                        jql_condition(" OR ".join(missing)),
-                        transition(self.process.jira.returned),
-                        comment(
-                            literal(
-                                f"Returned: the {template.name} lacks required fields: "
-                                + ", ".join(f.name for f in template.fields if f.required or f.required_when)
-                            )
-                        ),
-                    ],
+                    [jql_condition(f"({missing}) AND {self.not_marked(*missed)}"), *self.return_actions(template_id)],
                 )
             )
         return rules
 
+    def alert_label(self, kind: str) -> str:
+        return f"cep-alerted-{kind}"
+
+    def not_marked(self, *labels: str) -> str:
+        # `labels not in (…)` alone would skip issues with no label at all
+        return f"(labels is EMPTY OR labels not in ({', '.join(map(quote, labels))}))"
+
     def sla_alerts(self, at_risk_jql: str, breached_by_rule: list[tuple[str, str]]) -> dict[str, Any]:
+        """Every 15 minutes, each missed goal's rule and each goal at risk alerts once per ticket: the alert
+        marks the ticket with a label that its JQL then excludes."""
         risk = self.process.at_risk
-        branches = [(jql, self._breach_actions(rule_id)) for rule_id, jql in breached_by_rule]
+        branches = []
+        for rule_id, jql in breached_by_rule:
+            label = self.alert_label(f"missed-{rule_id}")
+            # marked first: a ticket escalated for a missed goal is not one to return for an incomplete hand-over
+            branches.append((f"{jql} AND {self.not_marked(label)}", [add_label(label), *self._breach_actions(rule_id)]))
+        label = self.alert_label("at-risk")
         branches.append(
             (
-                at_risk_jql,
-                [self.post(c, f"At risk ({risk.threshold_percent}% of a goal)") for c in risk.notify],
+                f"{at_risk_jql} AND {self.not_marked(label)}",
+                [
+                    *(self.post(c, f"At risk ({risk.threshold_percent}% of a goal)") for c in risk.notify),
+                    add_label(label),
+                ],
             )
         )
+        schedule = {"method": "FIXED", "rate": 1, "rateInterval": 900, "cronExpression": ""}  # every 900 s
         trigger = _component(
             "TRIGGER",
             SCHEDULED,
-            {"jql": "statusCategory != Done", "schedule": {"rate": "15m"}, "onlyUpdatedIssues": False},
+            {"jql": "statusCategory != Done", "schedule": schedule, "onlyUpdatedIssues": False},
         )
-        return self.rule("CEP: time goals at risk and missed", risk.summary, trigger, [first_match(branches)])
+        return self.rule("alerts", "CEP: time goals at risk and missed", risk.summary, trigger, [first_match(branches)])
 
     def _breach_actions(self, rule_id: str) -> list[dict[str, Any]]:
         rule = next(r for r in self.process.breaches if r.id == rule_id)

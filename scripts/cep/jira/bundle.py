@@ -145,8 +145,7 @@ class _Bundle:
                         f"tier:{tier}", f"tier:{rule.escalate_to}", f"Escalate to {p.tier(rule.escalate_to).short_name}"
                     )
         for key in work:
-            if key != triage:
-                allow(key, "returned", f"Return to {p.tier(p.default_route.tier).short_name} for missing information")
+            allow(key, "returned", f"Return to {p.tier(p.default_route.tier).short_name} for missing information")
             allow(key, "waiting", "Wait for the customer")
             allow("waiting", key, f"Customer replied ({p.tier(key[5:]).short_name})")
             allow(key, "resolved", "Resolve")
@@ -206,9 +205,11 @@ class _Bundle:
             terms.append(f"({field} = running() AND {field} < remaining({quote(jsm_duration(seconds))}))")
         return "statusCategory != Done AND (" + " OR ".join(terms) + ")"
 
+    def any_breached(self) -> str:
+        return " OR ".join(f"{quote(sla_name(self.process, c))} = breached()" for c in self.process.clocks)
+
     def breached_jql(self, tiers: tuple[str, ...] = (), priorities: tuple[str, ...] = ()) -> str:
-        clocks = " OR ".join(f"{quote(sla_name(self.process, c))} = breached()" for c in self.process.clocks)
-        parts = ["statusCategory != Done", f"({clocks})"]
+        parts = ["statusCategory != Done", f"({self.any_breached()})"]
         if tiers:
             parts.append(in_list(self.names.fields["tier"], list(tiers)))
         if priorities:
@@ -242,13 +243,14 @@ class _Bundle:
     def automation(self) -> list[dict[str, Any]]:
         writer = RuleWriter(self.process, self.names)
         breached = [(r.id, self.breached_jql(r.tiers, r.priorities)) for r in self.process.breaches]
+        at_risk = f"{self.at_risk_jql()} AND NOT ({self.any_breached()})"  # a missed goal is not "at risk"
         return [
             writer.set_priority(),
             writer.route(),
             *writer.announcements(),
             *writer.handovers(),
             *writer.return_incomplete(),
-            writer.sla_alerts(self.at_risk_jql(), breached),
+            writer.sla_alerts(at_risk, breached),
         ]
 
     def build(self) -> dict[str, Any]:

@@ -1,10 +1,24 @@
-"""Proof that the generated automation routes like the manual: read the rules back (JQL parsed, not matched),
-run them in order over every kind of ticket the model's fields allow, and compare with `cep.routing.router`."""
+"""Do the automation rules, run as Jira runs them, do what the router says? An interpreter of the rules, not a proof.
+
+What is modelled: events (an issue created, a field changed, a transition), each rule's trigger (which event,
+which fields, which target statuses) and its state, a rule's own edits and transitions firing other rules where
+those allow it (`canOtherRuleTrigger`), transitions only where the workflow has them, labels, the scheduled rule
+over time, and every event's rules run in list order and again in reverse (Jira runs them independently, so the
+outcome must not depend on their order). The JQL is parsed, never matched as text.
+
+What is compared, over every category × urgency × impact × reproduced (Yes, No or empty): a new ticket with its
+hand-over fields filled and with them empty (the return path), the returned ticket completed and resubmitted,
+each hand-over for a code change, and each missed goal at each tier and priority (acted on once, not at every
+run). The router (`cep.routing`) is the reference for routes, priorities and channels; the definition's breach
+rules for what a missed goal does.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,100 +26,299 @@ from ..definition.model import Process
 from ..routing.router import Router
 from ..routing.tickets import Ticket
 from . import automation as kinds
-from .jql import parse
+from .jql import Sla, parse
 from .names import NO, YES, JiraNames
+from .service_management import sla_name
 
-_EVENT_TRIGGERS = (kinds.CREATED, kinds.FIELD_CHANGED)
 _WHEN = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # routing does not depend on it; deadlines are not compared
+_MOST_RUNS = 200  # Jira stops a chain of rules that loops; so does the interpreter, loudly
 
 
 @dataclass(frozen=True)
 class Outcome:
-    tier: str
-    priority: str
-    notify: frozenset[str]
+    tier: str | None
+    priority: str | None
+    status: str | None
+    posted: tuple[str, ...]  # the channels posted to, sorted
 
 
 @dataclass(frozen=True)
 class Difference:
-    ticket: dict[str, Any]
+    case: str
     automation: Outcome
-    router: Outcome
+    expected: Outcome
 
     def __str__(self) -> str:
         return (
-            f"first ticket that differs: {self.ticket}: Jira automation gives {self.automation}, "
-            f"the router gives {self.router}"
+            f"first case that differs: {self.case}: Jira automation gives {self.automation}, expected {self.expected}"
         )
 
 
-class AutomationRunner:
-    """Runs the event-triggered rules of a bundle over one ticket's fields."""
+@dataclass
+class Issue:
+    fields: dict[str, Any]  # lower-case field name → a string, a tuple (labels) or an Sla
+    posted: Counter[str] = field(default_factory=Counter)
 
-    def __init__(self, bundle: dict[str, Any]) -> None:
-        self.rules = [r["rule"] for r in bundle["automation"] if r["rule"]["trigger"]["type"] in _EVENT_TRIGGERS]
-        self.channels = {placeholder: text.rsplit(" ", 1)[-1] for placeholder, text in bundle["placeholders"].items()}
-        self._parsed: dict[str, Any] = {}
 
-    def matches(self, jql: str, fields: dict[str, str | None]) -> bool:
-        if jql not in self._parsed:
-            self._parsed[jql] = parse(jql)
-        return self._parsed[jql](fields)
+class RuleLoop(RuntimeError):
+    """The rules kept triggering one another."""
 
-    def run(self, fields: dict[str, str | None]) -> tuple[dict[str, str | None], set[str]]:
-        fields = {k.lower(): v for k, v in fields.items()}
-        posted: set[str] = set()
+
+class Jira:
+    """The rules of a site and its workflow, run on one issue at a time."""
+
+    def __init__(self, rules: list[dict[str, Any]], workflow: dict[str, Any], reverse: bool = False) -> None:
+        self.rules = [r["rule"] for r in rules if r["rule"]["state"] == "ENABLED"]
+        if reverse:
+            self.rules.reverse()
+        names = {s["statusReference"]: s["name"] for s in workflow["statuses"]}
+        transitions = workflow["workflows"][0]["transitions"]
+        self.initial = next(names[t["toStatusReference"]] for t in transitions if t["type"] == "INITIAL")
+        self.moves = {
+            (names[link["fromStatusReference"]], names[t["toStatusReference"]])
+            for t in transitions
+            for link in t["links"]
+        }
+        self.parsed: dict[str, Any] = {}
+
+    def matches(self, jql: str, issue: Issue) -> bool:
+        if jql not in self.parsed:
+            self.parsed[jql] = parse(jql)
+        return self.parsed[jql](issue.fields)
+
+    # -- what people do ---------------------------------------------------------------------------------------
+    def create(self, values: dict[str, Any]) -> Issue:
+        issue = Issue({"status": self.initial, "labels": (), **{k.lower(): v for k, v in values.items()}})
+        events = [("created",)] + [("field", name) for name, value in issue.fields.items() if value not in (None, ())]
+        self._dispatch(issue, [(event, None) for event in events])
+        return issue
+
+    def edit(self, issue: Issue, values: dict[str, Any]) -> None:
+        self._dispatch(issue, [(event, None) for event in self._set(issue, values)])
+
+    def move(self, issue: Issue, status: str) -> None:
+        self._dispatch(issue, [(event, None) for event in self._transition(issue, status)])
+
+    def tick(self, issue: Issue) -> None:
+        """One run of the scheduled rules."""
         for rule in self.rules:
-            self._components(rule["components"], fields, posted)
-        return fields, posted
+            trigger = rule["trigger"]
+            if trigger["type"] == kinds.SCHEDULED and self.matches(trigger["value"]["jql"], issue):
+                self._dispatch(issue, [(event, rule["uuid"]) for event in self._run(rule["components"], issue)])
 
-    def _components(self, components: list[dict[str, Any]], fields: dict[str, str | None], posted: set[str]) -> None:
+    # -- what Jira does ---------------------------------------------------------------------------------------
+    def _set(self, issue: Issue, values: dict[str, Any]) -> list[tuple[str, ...]]:
+        events = []
+        for name, value in values.items():
+            if issue.fields.get(name.lower()) != value:
+                issue.fields[name.lower()] = value
+                events.append(("field", name.lower()))
+        return events
+
+    def _transition(self, issue: Issue, status: str) -> list[tuple[str, ...]]:
+        source = issue.fields["status"]
+        if (source, status) not in self.moves:
+            raise _Failed(f"no transition from {source!r} to {status!r}")
+        issue.fields["status"] = status
+        return [("transition", source, status), ("field", "status")]
+
+    def _triggered(self, rule: dict[str, Any], event: tuple[str, ...]) -> bool:
+        trigger = rule["trigger"]
+        kind, value = trigger["type"], trigger["value"]
+        if kind == kinds.CREATED:
+            return event[0] == "created"
+        if kind == kinds.FIELD_CHANGED:
+            return event[0] == "field" and event[1] in {f["value"].lower() for f in value["fields"]}
+        if kind == kinds.TRANSITIONED:
+            targets = {s["value"] for s in value["toStatus"]}
+            sources = {s["value"] for s in value["fromStatus"]}
+            return event[0] == "transition" and event[2] in targets and (not sources or event[1] in sources)
+        return False
+
+    def _dispatch(self, issue: Issue, queue: list[tuple[tuple[str, ...], str | None]]) -> None:
+        runs = 0
+        while queue:
+            event, source = queue.pop(0)
+            for rule in self.rules:
+                if not self._triggered(rule, event):
+                    continue
+                if source is not None and (source == rule["uuid"] or not rule.get("canOtherRuleTrigger")):
+                    continue  # a rule's own actions never re-run it; others' only where it allows them
+                runs += 1
+                if runs > _MOST_RUNS:
+                    raise RuleLoop(f"more than {_MOST_RUNS} rule runs for one change: the rules loop")
+                queue += [(caused, rule["uuid"]) for caused in self._run(rule["components"], issue)]
+
+    def _run(self, components: list[dict[str, Any]], issue: Issue) -> list[tuple[str, ...]]:
+        """Run components in order; a failed condition or action ends the rule (what it did so far stays)."""
+        events: list[tuple[str, ...]] = []
+        with contextlib.suppress(_Failed):
+            self._components(components, issue, events)
+        return events
+
+    def _components(self, components: list[dict[str, Any]], issue: Issue, events: list[tuple[str, ...]]) -> bool:
         for component in components:
-            kind = component["type"]
+            kind, value = component["type"], component["value"]
             if kind == kinds.JQL_CONDITION:
-                if not self.matches(component["value"], fields):
-                    return  # a failed condition stops the rest of the rule
+                if not self.matches(value, issue):
+                    return False
             elif kind == kinds.CONTAINER:
                 for block in component["children"]:
-                    if all(self.matches(c["value"], fields) for c in block["conditions"]):
-                        self._components(block["children"], fields, posted)
+                    if all(self.matches(c["value"], issue) for c in block["conditions"]):
+                        self._components(block["children"], issue, events)
                         break
             elif kind == kinds.EDIT:
-                for operation in component["value"]["operations"]:
-                    fields[operation["field"]["value"].lower()] = operation["value"]["value"]
+                for operation in value["operations"]:
+                    name = operation["field"]["value"]
+                    if operation["type"] == "ADD":
+                        labels = issue.fields.get(name, ())
+                        new = tuple(v["value"] for v in operation["value"] if v["value"] not in labels)
+                        if new:
+                            issue.fields[name] = labels + new
+                            events.append(("field", name))
+                    else:
+                        events += self._set(issue, {name: operation["value"]["value"]})
+            elif kind == kinds.TRANSITION:
+                events += self._transition(issue, value["destinationStatus"]["value"])
             elif kind == kinds.WEB_REQUEST:
-                posted.add(self.channels[component["value"]["url"]])
+                channel = next(h["value"] for h in value["headers"] if h["name"] == kinds.CHANNEL_HEADER)
+                issue.posted[channel] += 1
+        return True
 
 
-def check_equivalence(process: Process, bundle: dict[str, Any]) -> tuple[int, Difference | None]:
-    """(kinds of ticket compared, the first difference or None)."""
-    router, runner, names = Router(process), AutomationRunner(bundle), JiraNames(process)
+class _Failed(Exception):
+    """An action Jira would refuse (a transition the workflow does not have): the rule stops with an error."""
+
+
+def _outcome(issue: Issue, names: JiraNames) -> Outcome:
     f = names.fields
-    domains = process.domains()
-    starts = [(process.default_route.tier, False)]
-    starts += [
-        (h.from_tier, code) for h in process.handovers if h.when == "needs-code-change" for code in (True, False)
-    ]
-    count = 0
-    for category, urgency, impact, reproduced in itertools.product(
-        domains["category"], domains["urgency"], domains["impact"], (True, False)
-    ):
-        for tier, code in starts:
-            count += 1
-            ticket = {
-                f["category"]: category,
-                f["urgency"]: urgency,
-                f["impact"]: impact,
-                f["reproduced"]: YES if reproduced else NO,
-                f["tier"]: tier,
-                f["needs_code_change"]: YES if code else NO,
-            }
-            fields, posted = runner.run(ticket)
-            jira = Outcome(str(fields.get(f["tier"].lower())), str(fields.get("priority")), frozenset(posted))
-            decision = router.route(
-                Ticket("kind", category, urgency, impact, _WHEN, reproduced, tier, needs_code_change=code)
+    return Outcome(
+        issue.fields.get(f["tier"].lower()),
+        issue.fields.get("priority"),
+        issue.fields["status"],
+        tuple(sorted(issue.posted)),
+    )
+
+
+class Check:
+    """Compares the rules with the router over the ticket space; see the module's docstring."""
+
+    def __init__(self, process: Process, bundle: dict[str, Any], rules: list[dict[str, Any]] | None = None) -> None:
+        self.process, self.router, self.names = process, Router(process), JiraNames(process)
+        self.rules = rules if rules is not None else bundle["automation"]
+        self.workflow = bundle["workflows"][0]
+        self.cases = 0
+        self.repeated: list[str] = []  # cases where a channel heard of one ticket more than once
+        self.template_fields = {  # Jira name → the field's id in the definition
+            self.names.template_field(f).lower(): f.id
+            for t in process.templates
+            for f in t.fields
+            if f.id not in ("category", "urgency", "impact", "priority")
+        }
+
+    def expected(self, ticket: Ticket, status_of_route: bool = True) -> Outcome:
+        decision = self.router.route(ticket)
+        status = self.names.tier_status[decision.route]
+        if decision.missing_fields:
+            status = self.process.jira.returned
+        return Outcome(
+            decision.route, decision.priority, status if status_of_route else None, tuple(sorted(set(decision.notify)))
+        )
+
+    def run(self) -> Difference | None:
+        for reverse in (False, True):
+            jira = Jira(self.rules, self.workflow, reverse)
+            for difference in itertools.chain(self._routing(jira), self._breaches(jira)):
+                if difference is not None:
+                    return difference
+        return None
+
+    def _compare(self, case: str, issue: Issue, expected: Outcome) -> Difference | None:
+        self.cases += 1
+        if any(n > 1 for n in issue.posted.values()):
+            self.repeated.append(case)
+        got = _outcome(issue, self.names)
+        return None if got == expected else Difference(case, got, expected)
+
+    def _routing(self, jira: Jira):  # type: ignore[no-untyped-def]
+        p, f = self.process, self.names.fields
+        triage = p.default_route.tier
+        filled = {name: "given" for name in self.template_fields}
+        coders = [(h.from_tier, h) for h in p.handovers if h.when == "needs-code-change"]
+        domains = p.domains()
+        for category, urgency, impact, reproduced in itertools.product(
+            domains["category"], domains["urgency"], domains["impact"], (YES, NO, None)
+        ):
+            base = {f["category"]: category, f["urgency"]: urgency, f["impact"]: impact, f["reproduced"]: reproduced}
+            ticket = Ticket("kind", category, urgency, impact, _WHEN, reproduced == YES, triage, fields={})
+            case = f"{category}/{urgency}/{impact}/reproduced={reproduced}"
+            complete = ticket._replace(fields={field_id: "given" for field_id in self.template_fields.values()})
+            issue = jira.create({**base, **filled})
+            yield self._compare(f"new {case}, hand-over fields filled", issue, self.expected(complete))
+            issue = jira.create(base)
+            yield self._compare(f"new {case}, hand-over fields empty", issue, self.expected(ticket))
+            if issue.fields["status"] == p.jira.returned:
+                jira.edit(issue, filled)
+                jira.move(issue, self.names.tier_status[triage])
+                # over the ticket's life each channel hears of it once: announced when it was returned, escalated now
+                want = self.expected(complete)
+                yield self._compare(f"{case} returned, completed and resubmitted", issue, want)
+            for tier, handover in coders:
+                issue = jira.create({**base, **filled})
+                if issue.fields.get(f["tier"].lower()) != tier:
+                    continue  # this kind of ticket never reaches that tier by routing
+                jira.edit(issue, {f["needs_code_change"]: YES})
+                # over the ticket's life each channel hears of it once: routed first, then handed over
+                coded = self.expected(complete._replace(tier=tier, needs_code_change=True))
+                heard = set(self.expected(complete).posted + coded.posted)
+                want = replace(coded, posted=tuple(sorted(heard)))
+                yield self._compare(f"{case} at {tier} needs a code change ({handover.id})", issue, want)
+
+    def _breaches(self, jira: Jira):  # type: ignore[no-untyped-def]
+        """Each missed goal at each tier and priority: the definition's first matching breach rule acts, once."""
+        p, f = self.process, self.names.fields
+        for tier, priority, clock in itertools.product(p.tiers, p.priorities, p.clocks):
+            slas = {sla_name(p, c).lower(): Sla("running", 10**9) for c in p.clocks}
+            slas[sla_name(p, clock).lower()] = Sla("breached", -1)
+            issue = Issue(
+                {
+                    "status": self.names.tier_status[tier.id],
+                    "statuscategory": "In Progress",
+                    "labels": (),
+                    "priority": priority.id,
+                    f["tier"].lower(): tier.id,
+                    **slas,
+                }
             )
-            expected = Outcome(decision.route, decision.priority, frozenset(decision.notify))
-            if jira != expected:
-                return count, Difference(ticket, jira, expected)
-    return count, None
+            for _ in p.breaches:  # a missed goal may escalate, and the next tier's rule act in turn
+                jira.tick(issue)
+            before = Counter(issue.posted)
+            jira.tick(issue)
+            if issue.posted != before:
+                yield Difference(
+                    f"{clock} missed at {tier.id}, {priority.id}: alerted again at every run",
+                    _outcome(issue, self.names),
+                    _outcome(issue, self.names),
+                )
+            # the definition: the first breach rule for where the ticket is acts, once; then the next tier's
+            at, acted, heard = tier.id, set(), set()
+            while rule := next((r for r in p.breaches if at in r.tiers and priority.id in r.priorities), None):
+                if rule.id in acted:
+                    break
+                acted.add(rule.id)
+                heard |= set(rule.notify)
+                at = rule.escalate_to or at
+            want = Outcome(at, priority.id, self.names.tier_status[at], tuple(sorted(heard)))
+            yield self._compare(f"{clock} missed at {tier.id}, {priority.id}", issue, want)
+
+
+def check_equivalence(
+    process: Process, bundle: dict[str, Any], rules: list[dict[str, Any]] | None = None
+) -> tuple[int, Difference | None]:
+    """(cases compared, the first difference or None). `rules` are the rules as on the site (enabled as
+    `cep jira apply` enables them); by default the bundle's, every one enabled."""
+    if rules is None:
+        rules = [{**r, "rule": {**r["rule"], "state": "ENABLED"}} for r in bundle["automation"]]
+    check = Check(process, bundle, rules)
+    difference = check.run()
+    return check.cases, difference

@@ -7,8 +7,12 @@ Grammar (keywords case-insensitive):
     not       := "NOT" not | primary
     primary   := "(" or ")" | clause
     clause    := field ("=" | "!=") value | field ["NOT"] "IN" "(" value ("," value)* ")" | field "IS" ["NOT"] "EMPTY"
+               | field "=" ("breached" | "running") "(" ")" | field "<" "remaining" "(" string ")"
     field     := word | string
     value     := word | string
+
+A field's value is a string, a tuple of strings (labels: `=` and `in` ask whether it holds one), or, for a JSM SLA
+field, a `Sla` (its state, and the seconds left before its goal).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r'\s*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<op>!=|=|\(|\)|,)|(?P<word>[^\s"=!(),]+))')
+_TOKEN = re.compile(r'\s*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<op>!=|=|<|\(|\)|,)|(?P<word>[^\s"=!<(),]+))')
 _KEYWORDS = {"and", "or", "not", "in", "is", "empty", "null"}
 
 
@@ -34,6 +38,29 @@ def in_list(field: str, values: list[str]) -> str:
     if len(values) == 1:
         return f"{quote(field)} = {quote(values[0])}"
     return f"{quote(field)} in ({', '.join(quote(v) for v in values)})"
+
+
+@dataclass(frozen=True)
+class Sla:
+    """A JSM SLA field as JQL sees it: `running`, `paused`, `met` or `breached`, and the seconds left."""
+
+    state: str
+    remaining: int = 0
+
+
+_UNITS = {"w": 5 * 8 * 3600, "d": 8 * 3600, "h": 3600, "m": 60}  # JSM's working week and day
+
+
+def duration_seconds(text: str) -> int:
+    """A JSM duration such as `2h 30m` in seconds."""
+    parts = re.findall(r"(\d+)([wdhm])", text)
+    if not parts or "".join(n + u for n, u in parts) != text.replace(" ", ""):
+        raise JqlError(f"not a duration: {text!r}")
+    return sum(int(n) * _UNITS[u] for n, u in parts)
+
+
+def _holds(value: object, wanted: set[str]) -> bool:
+    return bool(set(value) & wanted) if isinstance(value, tuple) else value in wanted
 
 
 @dataclass(frozen=True)
@@ -62,7 +89,7 @@ def tokenize(text: str) -> list[_Token]:
     return tokens
 
 
-Predicate = Callable[[Mapping[str, str | None]], bool]
+Predicate = Callable[[Mapping[str, object]], bool]
 
 
 class _Parser:
@@ -131,15 +158,28 @@ class _Parser:
     def clause(self) -> Predicate:
         field = self.value().lower()
         token = self.take()
+        if token.kind == "op" and token.text == "<":
+            if not self.keyword("remaining"):
+                raise JqlError("expected remaining() after <")
+            self.expect_op("(")
+            left = duration_seconds(self.value())
+            self.expect_op(")")
+            return lambda ticket: isinstance(sla := ticket.get(field), Sla) and sla.remaining < left
         if token.kind == "op" and token.text in ("=", "!="):
             wanted, negate = self.value(), token.text == "!="
+            following = self.peek()
+            if wanted.lower() in ("breached", "running") and following is not None and following.text == "(":
+                self.take()
+                self.expect_op(")")
+                state = wanted.lower()
+                return lambda ticket: isinstance(sla := ticket.get(field), Sla) and (sla.state == state) != negate
             # As in Jira, an empty field matches neither `=` nor `!=` (nor `in` / `not in`).
-            return lambda ticket: ticket.get(field) is not None and (ticket.get(field) == wanted) != negate
+            return lambda ticket: ticket.get(field) not in (None, ()) and _holds(ticket.get(field), {wanted}) != negate
         if token.is_keyword("is"):
             negate = self.keyword("not")
             if not (self.keyword("empty") or self.keyword("null")):
                 raise JqlError("expected EMPTY after IS")
-            return lambda ticket: (ticket.get(field) in (None, "")) != negate
+            return lambda ticket: (ticket.get(field) in (None, "", ())) != negate
         negate = token.is_keyword("not")
         if negate:
             token = self.take()
@@ -151,7 +191,7 @@ class _Parser:
             self.take()
             values.add(self.value())
         self.expect_op(")")
-        return lambda ticket: ticket.get(field) is not None and (ticket.get(field) in values) != negate
+        return lambda ticket: ticket.get(field) not in (None, ()) and _holds(ticket.get(field), values) != negate
 
 
 def parse(text: str) -> Predicate:

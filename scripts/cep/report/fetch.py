@@ -12,59 +12,20 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ..jira.jql import quote
+from ..jira.site.client import PAGE_SIZE, Site
 from ..problems import UsageError
 
-ENVIRONMENT = ("JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN")
-RETRIES = 5
-PAGE_SIZE = 100
 STORE_FILE = "issues.parquet"
 STATE_FILE = "pull.json"
 
 
-class JiraError(UsageError):
-    """The site refused or failed a request; the message says which and why, without credentials."""
-
-
-def _client():  # -> httpx.Client; imported here: only --from-jira needs it
-    import httpx
-
-    missing = [name for name in ENVIRONMENT if not os.environ.get(name)]
-    if missing:
-        raise UsageError(f"cep report: error: --from-jira needs {', '.join(missing)} in the environment")
-    return httpx.Client(
-        base_url=os.environ["JIRA_URL"].rstrip("/"),
-        auth=(os.environ["JIRA_EMAIL"], os.environ["JIRA_API_TOKEN"]),
-        timeout=httpx.Timeout(30.0, connect=10.0),
-        headers={"Accept": "application/json"},
-    )
-
-
-def _request(client, method: str, path: str, **kwargs: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    import httpx
-
-    for attempt in range(RETRIES + 1):
-        try:
-            response = client.request(method, path, **kwargs)
-        except httpx.HTTPError as error:
-            raise JiraError(f"cep report: error: {method} {path}: {error.__class__.__name__}") from None
-        if response.status_code in (429, 503) and attempt < RETRIES:
-            wait = response.headers.get("Retry-After", "")
-            time.sleep(float(wait) if wait.replace(".", "", 1).isdigit() else 2.0**attempt)  # as the site asks
-            continue
-        if response.status_code >= 400:
-            raise JiraError(f"cep report: error: {method} {path}: HTTP {response.status_code} {response.text[:300]}")
-        return response.json()
-    raise JiraError(f"cep report: error: {method} {path}: still refused after {RETRIES} retries")
-
-
-def _complete_changelog(client, issue: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def _complete_changelog(site: Site, issue: dict[str, Any]) -> None:
     changelog = issue.setdefault("changelog", {"histories": []})
     histories = changelog.setdefault("histories", [])
     if changelog.get("total", len(histories)) <= len(histories):
@@ -72,12 +33,7 @@ def _complete_changelog(client, issue: dict[str, Any]) -> None:  # type: ignore[
     histories.clear()
     start = 0
     while True:
-        page = _request(
-            client,
-            "GET",
-            f"/rest/api/3/issue/{issue['key']}/changelog",
-            params={"startAt": start, "maxResults": PAGE_SIZE},
-        )
+        page = site.get(f"/rest/api/3/issue/{issue['key']}/changelog", startAt=start, maxResults=PAGE_SIZE)
         values = page.get("values", [])
         histories.extend(values)
         start += len(values)
@@ -86,16 +42,16 @@ def _complete_changelog(client, issue: dict[str, Any]) -> None:  # type: ignore[
     changelog["total"] = changelog["maxResults"] = len(histories)
 
 
-def search_pages(client, jql: str) -> Iterator[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def search_pages(site: Site, jql: str) -> Iterator[dict[str, Any]]:
     """Every page of the search, each issue's changelog complete."""
     token = None
     while True:
         body: dict[str, Any] = {"jql": jql, "expand": "names,changelog", "fields": ["*all"], "maxResults": PAGE_SIZE}
         if token:
             body["nextPageToken"] = token
-        page = _request(client, "POST", "/rest/api/3/search/jql", json=body)
+        page = site.post("/rest/api/3/search/jql", body)
         for issue in page.get("issues", []):
-            _complete_changelog(client, issue)
+            _complete_changelog(site, issue)
         yield page
         token = page.get("nextPageToken")
         if page.get("isLast", not token) or not token:
@@ -127,8 +83,8 @@ def pull(project: str, since: datetime | None, store: Path) -> Path:
     start = max((d for d in (since, last) if d is not None), default=None)
     names: dict[str, str] = dict(state.get("names", {}))
     rows: list[tuple[str, str]] = []
-    with _client() as client:
-        for page in search_pages(client, jql_for(project, start)):
+    with Site("cep report") as site:
+        for page in search_pages(site, jql_for(project, start)):
             names.update(page.get("names") or {})
             rows += [(issue["key"], json.dumps(issue, ensure_ascii=False, sort_keys=True)) for issue in page["issues"]]
     con = duckdb.connect()
