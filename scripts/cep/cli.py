@@ -111,6 +111,12 @@ def cmd_jira_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_jira_site(args: argparse.Namespace) -> int:
+    from .jira.site.command import jira_site
+
+    return jira_site(load(args.process), args.project, args.jira_command, args.format)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .analysis.check import features_in, render_json, render_text, run_check
 
@@ -337,12 +343,22 @@ def _parser() -> argparse.ArgumentParser:
     spec.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="PYTEST-ARGS")
     spec.set_defaults(run=cmd_spec)
 
-    jira = sub.add_parser("jira", help="the Jira configuration bundle")
+    jira = sub.add_parser("jira", help="the Jira configuration: export it, or plan, apply and check it on a site")
     jira_sub = jira.add_subparsers(dest="jira_command", required=True, metavar="COMMAND")
     export = jira_sub.add_parser("export", help="write the bundle (JSON) for Jira admins")
     export.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
     export.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
     export.set_defaults(run=cmd_jira_export)
+    for mode, summary in (
+        ("plan", "read the site (JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN) and say what apply would change"),
+        ("apply", "make the site match the definition; run again to resume after a failure"),
+        ("drift", "plan, exiting 1 when the site differs from the definition (for a scheduled CI job)"),
+    ):
+        command = jira_sub.add_parser(mode, help=summary, description=summary)
+        command.add_argument("--project", required=True, metavar="KEY", help="the service project's key")
+        command.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
+        command.add_argument("--format", choices=("text", "json"), default="text")
+        command.set_defaults(run=cmd_jira_site)
 
     build = sub.add_parser("build", help="validate and build the manual (mkdocs build --strict)")
     build.add_argument("--site-dir", type=Path, default=Path("site"))
