@@ -167,8 +167,8 @@ def priority_scheme(ctx: Context) -> Iterator[Step]:
     if found is None:
 
         def create() -> None:
-            ids = [ctx.id_of("priority", n) for n in names]
-            body = {"name": name, "priorityIds": ids, "defaultPriorityId": ids[-1], "projectIds": [ctx.project_id]}
+            ids = [int(ctx.id_of("priority", n)) for n in names]  # this API takes ids as numbers
+            body = {"name": name, "priorityIds": ids, "defaultPriorityId": ids[-1], "projectIds": [int(ctx.project_id)]}
             ctx.site.post("/rest/api/3/priorityscheme", body)
 
         yield Step("priority scheme", "create", name, f"{', '.join(names)}; project {ctx.project_key}", create)
@@ -178,9 +178,9 @@ def priority_scheme(ctx: Context) -> Iterator[Step]:
     missing = [ctx.id_of("priority", n) for n in names if ctx.id_of("priority", n) not in have]
     change: dict[str, Any] = {}
     if missing:
-        change["priorities"] = {"add": {"ids": missing}}
+        change["priorities"] = {"add": {"ids": [int(i) for i in missing]}}
     if str(ctx.project_id) not in projects:
-        change["projects"] = {"add": {"ids": [ctx.project_id]}}
+        change["projects"] = {"add": {"ids": [int(ctx.project_id)]}}
     if change:
         path = f"/rest/api/3/priorityscheme/{found['id']}"
         yield Step("priority scheme", "update", name, ", ".join(change), lambda: ctx.site.put(path, change))
