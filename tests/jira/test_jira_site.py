@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from fake_site import SERVER, FakeSite
+from fake_site import CLOUD, SERVER, FakeSite
 
 from cep.definition.loader import load_process
 from cep.definition.model import Process
@@ -50,13 +50,7 @@ def test_apply_twice_writes_nothing_the_second_time(process: Process, capsys) ->
     posting = [r for r in rules if "SLACK_WEBHOOK_URL_" in json.dumps(r)]
     assert posting and all(r["state"] == "DISABLED" for r in posting)  # no webhook URL given: never live
     assert all(r["state"] == "ENABLED" for r in rules if r not in posting)
-    assert all(r["ruleScopeARIs"] == [f"ari:cloud:jira:{site_cloud()}:project/10000"] for r in rules)
-
-
-def site_cloud() -> str:
-    from fake_site import CLOUD
-
-    return CLOUD
+    assert all(r["ruleScopeARIs"] == [f"ari:cloud:jira:{CLOUD}:project/10000"] for r in rules)
 
 
 def test_webhooks_enable_the_rules_and_are_never_printed(process: Process, capsys) -> None:

@@ -208,7 +208,6 @@ class Check:
         self.rules = rules if rules is not None else bundle["automation"]
         self.workflow = bundle["workflows"][0]
         self.cases = 0
-        self.repeated: list[str] = []  # cases where a channel heard of one ticket more than once
         self.template_fields = {  # Jira name → the field's id in the definition
             self.names.template_field(f).lower(): f.id
             for t in process.templates
@@ -235,8 +234,6 @@ class Check:
 
     def _compare(self, case: str, issue: Issue, expected: Outcome) -> Difference | None:
         self.cases += 1
-        if any(n > 1 for n in issue.posted.values()):
-            self.repeated.append(case)
         got = _outcome(issue, self.names)
         return None if got == expected else Difference(case, got, expected)
 

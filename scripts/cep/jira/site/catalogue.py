@@ -13,44 +13,50 @@ from .plan import Context, Step
 ICONS = ("highest", "high", "medium", "low", "lowest")
 
 
-def priorities(ctx: Context) -> Iterator[Step]:
-    live = {p["name"]: p for p in ctx.site.pages("/rest/api/3/priority/search")}
-    for n, body in enumerate(ctx.bundle["priorities"]):
-        body = {**body, "iconUrl": f"/images/icons/priorities/{ICONS[min(n, len(ICONS) - 1)]}.png"}
-        name, found = body["name"], live.get(body["name"])
+def _by_name(
+    ctx: Context,
+    section: str,
+    kind: str,
+    path: str,
+    live: list[dict[str, Any]],
+    bodies: list[dict[str, Any]],
+    compared: tuple[str, ...],
+) -> Iterator[Step]:
+    """Create what the site lacks (POST `path`), update what differs in `compared` (PUT `path`/id), keep the rest."""
+    found_by_name = {item["name"]: item for item in live}
+    for body in bodies:
+        name, found = body["name"], found_by_name.get(body["name"])
         if found is None:
 
             def create(body: dict[str, Any] = body) -> None:
-                ctx.found("priority", body["name"], ctx.site.post("/rest/api/3/priority", body)["id"])
+                ctx.found(kind, body["name"], ctx.site.post(path, body)["id"])
 
-            yield Step("priorities", "create", name, perform=create)
+            yield Step(section, "create", name, perform=create)
             continue
-        ctx.found("priority", name, found["id"])
-        wrong = [k for k in ("description", "statusColor") if found.get(k) != body[k]]
+        ctx.found(kind, name, found["id"])
+        wrong = [k for k in compared if found.get(k) != body[k]]
         if wrong:
-            path = f"/rest/api/3/priority/{found['id']}"
-            yield Step("priorities", "update", name, ", ".join(wrong), lambda p=path, b=body: ctx.site.put(p, b))
+            change, target = {k: body[k] for k in compared}, f"{path}/{found['id']}"
+            yield Step(section, "update", name, ", ".join(wrong), lambda t=target, c=change: ctx.site.put(t, c))
         else:
-            yield Step("priorities", "keep", name)
+            yield Step(section, "keep", name)
+
+
+def priorities(ctx: Context) -> Iterator[Step]:
+    bodies = [
+        {**body, "iconUrl": f"/images/icons/priorities/{ICONS[min(n, len(ICONS) - 1)]}.png"}
+        for n, body in enumerate(ctx.bundle["priorities"])
+    ]
+    live = list(ctx.site.pages("/rest/api/3/priority/search"))
+    yield from _by_name(
+        ctx, "priorities", "priority", "/rest/api/3/priority", live, bodies, ("description", "statusColor")
+    )
 
 
 def issue_types(ctx: Context) -> Iterator[Step]:
-    live = {t["name"]: t for t in ctx.site.get("/rest/api/3/issuetype")}
-    for body in ctx.bundle["issueTypes"]:
-        name, found = body["name"], live.get(body["name"])
-        if found is None:
-
-            def create(body: dict[str, Any] = body) -> None:
-                ctx.found("issuetype", body["name"], ctx.site.post("/rest/api/3/issuetype", body)["id"])
-
-            yield Step("issue types", "create", name, perform=create)
-            continue
-        ctx.found("issuetype", name, found["id"])
-        if found.get("description") != body["description"]:
-            path, change = f"/rest/api/3/issuetype/{found['id']}", {"description": body["description"]}
-            yield Step("issue types", "update", name, "description", lambda p=path, b=change: ctx.site.put(p, b))
-        else:
-            yield Step("issue types", "keep", name)
+    live = ctx.site.get("/rest/api/3/issuetype")
+    bodies = ctx.bundle["issueTypes"]
+    yield from _by_name(ctx, "issue types", "issuetype", "/rest/api/3/issuetype", live, bodies, ("description",))
 
 
 def statuses(ctx: Context) -> Iterator[Step]:
@@ -86,6 +92,7 @@ def fields(ctx: Context) -> Iterator[Step]:
     live: dict[str, list[dict[str, Any]]] = {}
     for f in ctx.site.pages("/rest/api/3/field/search", type="custom"):
         live.setdefault(f["name"], []).append(f)
+    ctx.custom_fields = set(live)
     triage = ctx.process.default_route.tier
     tier_field = ctx.writer.names.fields["tier"]
     for item in ctx.bundle["fields"]:

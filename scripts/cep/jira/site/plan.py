@@ -50,6 +50,7 @@ class Context:
     cloud_id: str = ""
     account_id: str = ""
     ids: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → name → id
+    custom_fields: set[str] = field(default_factory=set)  # names of the custom fields on the site, JSM's SLAs too
 
     def __post_init__(self) -> None:
         from ...output import build_year

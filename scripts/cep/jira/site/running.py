@@ -18,12 +18,11 @@ _VOLATILE = ("created", "updated", "id", "authorAccountId", "collaborators")  # 
 
 def filters(ctx: Context) -> Iterator[Step]:
     slas = [sla_name(ctx.process, clock) for clock in ctx.process.clocks]
-    known = {f["name"] for f in ctx.site.pages("/rest/api/3/field/search", type="custom")}
     share = [{"type": "project", "project": {"id": str(ctx.project_id)}}]
     for body in ctx.bundle["filters"]:
         name = body["name"]
         body = {**body, "jql": f"project = {ctx.project_key} AND {body['jql']}", "sharePermissions": share}
-        needs = [s for s in slas if f'"{s}"' in body["jql"] and s not in known]
+        needs = [s for s in slas if f'"{s}"' in body["jql"] and s not in ctx.custom_fields]
         if needs:
             yield Step("filters", "wait", name, f"reads {', '.join(needs)}: create the SLA metrics first (by hand)")
             continue
