@@ -40,6 +40,14 @@ def in_list(field: str, values: list[str]) -> str:
     return f"{quote(field)} in ({', '.join(quote(v) for v in values)})"
 
 
+def scoped(project: str, jql: str) -> str:
+    """`jql` limited to one project: its condition in parentheses, its ORDER BY (outside any string) kept last."""
+    blanked = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: "x" * len(m[0]), jql)
+    order = re.search(r"\s+ORDER\s+BY\s", blanked, re.IGNORECASE)
+    condition, ordering = (jql[: order.start()], jql[order.start() :]) if order else (jql, "")
+    return f"project = {quote(project)} AND ({condition}){ordering}"
+
+
 @dataclass(frozen=True)
 class Sla:
     """A JSM SLA field as JQL sees it: `running`, `paused`, `met` or `breached`, and the seconds left."""

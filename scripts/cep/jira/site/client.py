@@ -1,5 +1,5 @@
 """One Jira Cloud site over HTTPS: credentials from the environment, timeouts, retries that honour `429` and
-`Retry-After`, and the two ways Jira pages its answers. Credentials are never written to a file or a message."""
+`Retry-After`, and the ways Jira pages its answers. Credentials are never written to a file or a message."""
 
 from __future__ import annotations
 
@@ -87,12 +87,20 @@ class Site:
         return self.request("PUT", path, json=body, params=params or None)
 
     def pages(self, path: str, **params: Any) -> Iterator[dict[str, Any]]:
-        """Every value of a `startAt` / `isLast` paged answer."""
+        """Every value of a platform answer, paged by `startAt` / `isLast`."""
+        return self._paged(path, params, ("startAt", "maxResults", "isLast"))
+
+    def desk_pages(self, path: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Every value of a Service Management answer, paged by `start` / `isLastPage`."""
+        return self._paged(path, params, ("start", "limit", "isLastPage"))
+
+    def _paged(self, path: str, params: dict[str, Any], keys: tuple[str, str, str]) -> Iterator[dict[str, Any]]:
+        start_key, size_key, last_key = keys
         start = 0
         while True:
-            page = self.get(path, **params, startAt=start, maxResults=PAGE_SIZE)
+            page = self.get(path, **params, **{start_key: start, size_key: PAGE_SIZE})
             values = page.get("values", [])
             yield from values
             start += len(values)
-            if page.get("isLast", True) or not values:
+            if page.get(last_key, True) or not values:
                 return

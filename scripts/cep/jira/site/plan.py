@@ -16,17 +16,19 @@ from typing import Any
 
 from ...definition.model import Process
 from ..bundle import _Bundle
+from ..jql import scoped
 from .client import JiraError, Site
 
 NEW = ""  # the id of an object not made yet
 CHANGES = ("create", "update", "attach")  # what `apply` writes
-# wait: held back until a step by hand is done; extra: on the site, not in the definition, left alone
+# wait: held back until a step by hand is done; extra: on the site, not in the definition, left alone;
+# check: a check by Jira that passed (or runs once what it needs exists): neither a change nor a difference
 
 
 @dataclass
 class Step:
     section: str
-    action: str  # create | update | attach | keep | wait | extra
+    action: str  # create | update | attach | keep | wait | extra | check
     name: str
     detail: str = ""
     perform: Callable[[], None] | None = field(default=None, repr=False)
@@ -49,8 +51,10 @@ class Context:
     project_id: str = ""
     cloud_id: str = ""
     account_id: str = ""
+    desk_id: str = ""  # the service desk of the project, once looked up
     ids: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → name → id
     custom_fields: set[str] = field(default_factory=set)  # names of the custom fields on the site, JSM's SLAs too
+    refused_jql: set[str] = field(default_factory=set)  # queries Jira's parser refused: not written
 
     def __post_init__(self) -> None:
         from ...output import build_year
@@ -58,6 +62,10 @@ class Context:
         year = build_year()
         self.writer = _Bundle(self.process, [year, year + 1])
         self.bundle = self.writer.build()
+
+    def scoped(self, jql: str) -> str:
+        """A query limited to the project."""
+        return scoped(self.project_key, jql)
 
     def id_of(self, kind: str, name: str) -> str:
         return self.ids.get(kind, {}).get(name, NEW)
@@ -92,7 +100,7 @@ def run(context: Context, sections: list[Section]) -> list[Step]:
 
 
 def differs(steps: list[Step]) -> bool:
-    return any(step.action != "keep" for step in steps)
+    return any(step.action not in ("keep", "check") for step in steps)
 
 
 def render_text(steps: list[Step], checklist: list[str], applied: bool) -> str:
