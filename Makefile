@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := graphviz chromium
+NODE := tests/jira/node
+NODE_STAMP := $(NODE)/node_modules/.installed
 REPORTS := reports
 
 .PHONY: help install system-deps serve site test lint spec bench mutate clean
@@ -13,9 +14,11 @@ REPORTS := reports
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-system-deps: ## install Debian's graphviz and chromium when they are missing
+system-deps: ## install Debian's graphviz, chromium, nodejs and npm when they are missing
 	@missing=""; command -v dot >/dev/null || missing="$$missing graphviz"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=sudo; \
 	  else echo "error: please install these Debian packages:$$missing (apt-get install$$missing)" >&2; exit 1; fi; \
@@ -29,7 +32,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[docs,test,report,simulate]'
 	touch $@
 
-install: system-deps $(STAMP) ## create .venv with cep and everything it needs
+$(NODE_STAMP): $(NODE)/package.json $(NODE)/package-lock.json
+	npm ci --prefix $(NODE) --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+install: system-deps $(STAMP) $(NODE_STAMP) ## create .venv with cep and everything it needs
 
 serve: install ## validate, build everything and serve the manual on http://127.0.0.1:8000
 	$(BIN)/cep validate

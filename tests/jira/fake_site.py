@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import jsonschema
+from node_tools import jql_errors
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_schema_validator import OAS30Validator
@@ -44,14 +45,22 @@ def _components() -> dict[str, Any]:
     return {"components": _DOCUMENT["components"]}
 
 
+def _validate(schema: str, value: Any) -> None:
+    """`value` against one of the spec's schemas, read and write alike."""
+    OAS30Validator({"$ref": f"#/components/schemas/{schema}", **_components()}).validate(value)
+
+
 def _single_option(value: dict[str, Any]) -> None:
     assert value["type"] == "option.single"
-    schema = {"$ref": "#/components/schemas/CustomFieldContextDefaultValueSingleOption", **_components()}
-    OAS30Validator(schema).validate(value)
+    _validate("CustomFieldContextDefaultValueSingleOption", value)
 
 
 def _page(values: list[Any]) -> dict[str, Any]:
     return {"startAt": 0, "maxResults": 100, "total": len(values), "isLast": True, "values": values}
+
+
+def _desk_page(values: list[Any]) -> dict[str, Any]:
+    return {"start": 0, "limit": 100, "size": len(values), "isLastPage": True, "values": values}
 
 
 class FakeSite:
@@ -84,9 +93,18 @@ class FakeSite:
             {"id": "1", "name": "Default priority scheme", "isDefault": True, "priorities": ["3"], "projects": []}
         ]
         self.filters: list[dict[str, Any]] = []
+        # the project's own screens, as Jira makes them with a service project: one scheme, three screens
+        self.screens = {
+            id_: {"name": f"SUP: {kind} screen", "tab": {"id": 10000 + id_, "name": "Field Tab"}, "fields": []}
+            for id_, kind in ((1, "Create"), (2, "Edit"), (3, "View"))
+        }
+        self.desk_requesttypes: list[dict[str, Any]] = []
+        self.queues: list[dict[str, Any]] = []
         self.rules: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str]] = []
+        self.sent: list[httpx.Request] = []  # every platform request, as sent
         self.fail_on: Callable[[str, str], bool] = lambda method, path: False
+        self.refuse_jql: Callable[[str], bool] = lambda query: False  # a site whose Jira refuses some queries
         self.automation_schema = json.loads(
             (HERE.parent.parent / "process" / "schema" / "jira-automation.schema.json").read_text(encoding="utf-8")
         )
@@ -104,6 +122,8 @@ class FakeSite:
         body = json.loads(request.content) if request.content else None
         query = dict(request.url.params)
         platform = path.startswith("/rest/api/3/")
+        if platform:
+            self.sent.append(request)
         if path.endswith("/context/defaultValue"):
             # Atlassian's schema for default values sets additionalProperties: false beside a discriminator, so no
             # value can pass it; each is checked against the variant its `type` names instead, both ways.
@@ -121,9 +141,16 @@ class FakeSite:
                 headers={"Authorization": request.headers["Authorization"]},
             )
             spec().validate_request(mock)
+        if path.endswith("/requesttype") and method == "POST":
+            assert request.headers.get("X-ExperimentalApi") == "opt-in"  # Atlassian marks this API experimental
         if self.fail_on(method, path):
             return httpx.Response(500, json={"errorMessages": ["the fake site failed on purpose"]})
         status, answer = self.route(method, path, query, body)
+        if path == "/rest/api/3/screenscheme":
+            # the spec marks a screen scheme's `screens` write-only, yet its own example answer holds them, as Jira's
+            # answers do: checked against the schema with both directions allowed
+            _validate("PageBeanScreenScheme", answer)
+            platform = False
         if platform and status < 300 and answer is not None:
             content = json.dumps(answer).encode() if answer is not None else b""
             try:
@@ -288,9 +315,55 @@ class FakeSite:
             item = self._one(self.filters, m[1])
             item.update(body)
             return 200, item
+        if p == "/rest/api/3/issuetypescreenscheme/project":
+            scheme = {"id": "10000", "name": "SUP: Issue Type Screen Scheme"}
+            return 200, _page([{"issueTypeScreenScheme": scheme, "projectIds": [self.project["id"]]}])
+        if p == "/rest/api/3/issuetypescreenscheme/mapping":
+            return 200, _page([{"issueTypeId": "default", "issueTypeScreenSchemeId": "10000", "screenSchemeId": "1"}])
+        if p == "/rest/api/3/screenscheme":
+            screens = dict(zip(("create", "edit", "view"), self.screens, strict=True))
+            return 200, _page([{"id": 1, "name": "SUP: Screen Scheme", "screens": {"default": 2, **screens}}])
+        if p == "/rest/api/3/screens":
+            return 200, _page([{"id": i, "name": s["name"]} for i, s in self.screens.items()])
+        if m := re.fullmatch(r"/rest/api/3/screens/(\d+)/tabs", p):
+            return 200, [self.screens[int(m[1])]["tab"]]
+        if m := re.fullmatch(r"/rest/api/3/screens/(\d+)/tabs/(\d+)/fields", p):
+            screen = self.screens[int(m[1])]
+            if method == "POST":
+                if any(f["id"] == body["fieldId"] for f in screen["fields"]):
+                    return 400, {"errorMessages": ["the field is on the screen already"]}
+                field = self._one(self.fields, body["fieldId"])
+                screen["fields"].append({"id": field["id"], "name": field["name"]})
+                return 200, screen["fields"][-1]
+            return 200, screen["fields"]
+        if p == "/rest/api/3/jql/parse":
+            found = jql_errors(body["queries"])  # Atlassian's own grammar
+            for query in filter(self.refuse_jql, body["queries"]):
+                found[query] = [*found[query], "The value does not exist for the field."]
+            return 200, {"queries": [{"query": q, "errors": found[q]} for q in body["queries"]]}
+        if p.startswith("/rest/servicedeskapi/"):
+            return self.service_desk(method, p.removeprefix("/rest/servicedeskapi/"), body)
         if p.startswith(AUTOMATION):
             return self.automation(method, p[len(AUTOMATION) :], body)
         return 404, {"errorMessages": [f"the fake has no {method} {p}"]}
+
+    def service_desk(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        """Service Management, checked against cep's reading of Atlassian's spec (its text may not be copied)."""
+        desk = {"id": "4", "projectId": self.project["id"], "projectKey": self.project["key"], "projectName": "Support"}
+        if path == "servicedesk":
+            return 200, _desk_page([desk])
+        if path == "servicedesk/4/queue":
+            return 200, _desk_page(self.queues)
+        if path == "servicedesk/4/requesttype" and method == "GET":
+            return 200, _desk_page(self.desk_requesttypes)
+        if path == "servicedesk/4/requesttype":
+            assert set(body) <= {"name", "description", "helpText", "issueTypeId"}, body  # RequestTypeCreateDTO
+            assert all(isinstance(v, str) for v in body.values()), body
+            if any(r["name"] == body["name"] for r in self.desk_requesttypes):
+                return 400, {"errorMessage": "a request type of that name exists"}
+            self.desk_requesttypes.append({**body, "id": self.new_id(), "serviceDeskId": "4"})
+            return 200, self.desk_requesttypes[-1]
+        return 404, {"errorMessage": f"the fake has no {method} servicedeskapi/{path}"}
 
     def automation(self, method: str, path: str, body: Any) -> tuple[int, Any]:
         if path == "/rule" and method == "POST":

@@ -44,8 +44,16 @@ def test_apply_twice_writes_nothing_the_second_time(process: Process, capsys) ->
     site.requests.clear()
     code, again = _run(process, site, "apply", capsys)
     assert code == 0 and _writes(site) == 0
-    assert set(again["total"]) <= {"keep", "wait"}, again["total"]
-    assert all(s["action"] == "wait" and "SLA" in s["detail"] for s in again["steps"] if s["action"] != "keep")
+    assert set(again["total"]) <= {"keep", "wait", "check"}, again["total"]
+    waiting = [s for s in again["steps"] if s["action"] not in ("keep", "check")]
+    assert all(s["action"] == "wait" and "by hand" in s["detail"] for s in waiting), waiting
+    assert {s["section"] for s in waiting} == {"SLA metrics", "filters", "queues"}
+    assert {s["detail"] for s in again["steps"] if s["section"] == "JQL"} == {"checked by Jira's jql/parse"}
+    fields = {f["id"] for f in site.fields}
+    assert all({f["id"] for f in screen["fields"]} == fields for screen in site.screens.values())
+    assert [(r["name"], r["issueTypeId"]) for r in site.desk_requesttypes] == [
+        ("Support request", next(t["id"] for t in site.issue_types if t["name"] == "Support request"))
+    ]
     rules = list(site.rules.values())
     posting = [r for r in rules if "SLACK_WEBHOOK_URL_" in json.dumps(r)]
     assert posting and all(r["state"] == "DISABLED" for r in posting)  # no webhook URL given: never live
@@ -96,3 +104,19 @@ def test_drift_finds_a_change_made_by_hand(process: Process, capsys) -> None:
     site.requests.clear()
     _run(process, site, "drift", capsys)
     assert _writes(site) == 0
+
+
+def test_a_query_jira_refuses_is_never_written(process: Process, capsys) -> None:
+    site = FakeSite()
+    site.refuse_jql = lambda query: '"tier-3"' in query
+    code, out = _run(process, site, "apply", capsys)
+    assert code == 0
+    refused = {(s["section"], s["name"]) for s in out["steps"] if "refused" in s["detail"]}
+    assert ("filters", "CEP queue: Tier 3 — Development") in refused
+    assert ("JQL", "filter CEP queue: Tier 3 — Development") in refused
+    assert {f["name"] for f in site.filters} == {
+        "CEP queue: Tier 1 — Customer Support",
+        "CEP queue: Tier 2 (level 1) — Project Manager",
+        "CEP queue: Tier 2 (level 2) — Product Owner",
+    }
+    assert _run(process, site, "drift", capsys)[0] == 1

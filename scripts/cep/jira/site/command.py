@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...definition.model import Process
-from . import catalogue, running, schemes
+from . import catalogue, running, schemes, screens, service_desk
 from .client import Site
 from .plan import Context, Section, Stopped, differs, render_json, render_text, run
 
@@ -21,24 +21,28 @@ SECTIONS: list[Section] = [
     catalogue.issue_types,
     catalogue.statuses,
     catalogue.fields,
+    screens.screens,
     schemes.workflow,
     schemes.workflow_scheme,
     schemes.issue_type_scheme,
     schemes.priority_scheme,
+    service_desk.request_types,
+    service_desk.sla_metrics,
+    running.jql,
     running.filters,
+    service_desk.queues,
     running.automation,
 ]
 
 
 def checklist(ctx: Context) -> list[str]:
     """What no API can do, in the order to do it: JSM's calendars and SLA metrics (before the filters and the
-    alert rule that read them), queues and request types, and the webhooks still missing."""
+    alert rule that read them), queues, and the webhooks still missing."""
     steps = list(ctx.bundle["serviceManagement"]["checklist"][:-1])  # its last step is what `apply` now does
     steps.append(
-        "Project settings → Queues: add a queue per filter “CEP queue: …”, with the filter's JQL "
+        "Project settings → Queues: add a queue per filter “CEP …”, named as the filter, with the filter's JQL "
         f"(each is shared with {ctx.project_key})."
     )
-    steps.append("Project settings → Request types: add a request type per issue type of the process.")
     names = ctx.writer.names
     missing = [c.id for c in ctx.process.channels if c.id not in ctx.webhooks]
     if missing:
