@@ -129,6 +129,20 @@ def test_values_come_from_the_model(process: Process, bundle: dict[str, Any]) ->
     }
 
 
+@pytest.mark.parametrize(
+    ("category", "trigger", "tier", "goal"),
+    [
+        ("feature-request", "product-insight", "tier-3", None),  # an accepted feature: normal planning, no goal
+        ("feature-request", "product-insight", "tier-2-po", "2h"),
+        ("bug", "confirmed-bug", "tier-3", "2h"),
+    ],
+)
+def test_only_timed_tiers_get_an_acknowledgement_goal(bundle, category: str, trigger: str, tier: str, goal) -> None:
+    metric = next(m for m in bundle["serviceManagement"]["slaMetrics"] if m["clock"] == "acknowledge")
+    ticket = {"priority": "P2", "cep category": category, "cep escalation trigger": trigger, "cep tier": tier}
+    assert next((g["target"] for g in metric["goals"] if parse(g["jql"])(ticket)), None) == goal
+
+
 def test_workflow_references_are_consistent(bundle: dict[str, Any]) -> None:
     request = bundle["workflows"][0]
     references = {s["statusReference"] for s in request["statuses"]}

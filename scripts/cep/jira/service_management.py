@@ -54,6 +54,8 @@ class ServiceManagement:
             if c.except_categories
             else ""
         )
+        if clock == "acknowledge":
+            excluded += "".join(f" AND NOT ({jql})" for jql in self.untimed_handovers())
         return [
             {
                 "jql": in_list("priority", [pr.id]) + excluded,
@@ -62,6 +64,17 @@ class ServiceManagement:
             }
             for pr in p.priorities
         ]
+
+    def untimed_handovers(self) -> list[str]:
+        """JQL for the tickets a hand-over with no time goal brought to their tier (an accepted feature at Tier 3):
+        the tier, and a trigger that routed them to the tier that hands over."""
+        tier, trigger = self.names.fields["tier"], self.names.fields["trigger"]
+        found = []
+        for h in self.process.handovers:
+            routed = [t.id for t in self.process.triggers if t.route == h.from_tier]
+            if not h.has_time_goal and routed:
+                found.append(f"{in_list(tier, [h.to_tier])} AND {in_list(trigger, routed)}")
+        return found
 
     def metrics(self) -> list[dict[str, Any]]:
         j = self.process.jira
