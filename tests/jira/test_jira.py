@@ -198,7 +198,7 @@ def _alerts_unmarked(rules, bundle):  # type: ignore[no-untyped-def]
 
 
 def _scheduled_rule_gone(rules, bundle):  # type: ignore[no-untyped-def]
-    rules.remove(next(r for r in rules if r["rule"]["trigger"]["type"] == "jira.jql.scheduled"))
+    rules.remove(next(r for r in rules if r["rule"] is _rule(rules, "alerts")))
 
 
 def _return_rule_keeps_tier(rules, bundle):  # type: ignore[no-untyped-def]
@@ -207,6 +207,20 @@ def _return_rule_keeps_tier(rules, bundle):  # type: ignore[no-untyped-def]
         block["children"] = [
             c for c in block["children"] if not (c["type"] == "jira.issue.edit" and len(block["children"]) == 3)
         ]
+
+
+def _window_never_opens(rules, bundle):  # type: ignore[no-untyped-def]
+    _rule(rules, "window:bug-fix")["state"] = "DISABLED"
+
+
+def _window_ignores_holidays(rules, bundle):  # type: ignore[no-untyped-def]
+    compare = _rule(rules, "window:bug-fix")["components"][0]["value"]
+    compare["first"] = compare["first"].replace("2026-12-17T08", "2026-12-16T08")
+
+
+def _every_handover_at_once(rules, bundle):  # type: ignore[no-untyped-def]
+    container = _rule(rules, "handover:bug-fix")["components"][1]
+    container["children"] = container["children"][1:]
 
 
 @pytest.mark.parametrize(
@@ -219,6 +233,9 @@ def _return_rule_keeps_tier(rules, bundle):  # type: ignore[no-untyped-def]
         _alerts_unmarked,
         _scheduled_rule_gone,
         _return_rule_keeps_tier,
+        _window_never_opens,
+        _window_ignores_holidays,
+        _every_handover_at_once,
     ],
 )
 def test_the_check_finds_a_mutated_rule(process: Process, bundle: dict[str, Any], mutate) -> None:  # type: ignore[no-untyped-def]

@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ..definition.model import Process
+from ..definition.model import Handover, Process
+from ..routing.calendars import BusinessCalendar, fix_window_start
 from .jql import in_list, quote
 from .names import YES, JiraNames
 
@@ -26,6 +28,7 @@ FIELD_CHANGED = "jira.issue.field.changed"
 TRANSITIONED = "jira.issue.event.trigger:transitioned"
 SCHEDULED = "jira.jql.scheduled"
 JQL_CONDITION = "jira.jql.condition"
+COMPARE = "jira.comparator.condition"
 IF_BLOCK = "jira.condition.if.block"
 CONTAINER = "jira.condition.container.block"
 EDIT = "jira.issue.edit"
@@ -107,15 +110,25 @@ def set_fields(values: dict[str, str]) -> dict[str, Any]:
     return _component("ACTION", EDIT, {"operations": operations, "sendNotifications": False}, version=12)
 
 
-def add_label(label: str) -> dict[str, Any]:
-    """Mark the issue, so that a scheduled rule acts on it once."""
-    operation = {
+def add_label(label: str, operation: str = "ADD") -> dict[str, Any]:
+    """Mark the issue (or, with `REMOVE`, unmark it), so that a scheduled rule acts on it once."""
+    change = {
         "field": {"type": "ID", "value": "labels"},
         "fieldType": "labels",
-        "type": "ADD",
+        "type": operation,
         "value": [{"type": "FREE", "value": label}],
     }
-    return _component("ACTION", EDIT, {"operations": [operation], "sendNotifications": False}, version=12)
+    return _component("ACTION", EDIT, {"operations": [change], "sendNotifications": False}, version=12)
+
+
+def now_in(zone: str, pattern: str) -> str:
+    """The smart value for the time a rule runs, in `zone`, formatted with a Java date `pattern`."""
+    return f'{{{{now.convertToTimeZone("{zone}").format("{pattern}")}}}}'
+
+
+def compare(first: str, operator: str, second: str) -> dict[str, Any]:
+    """The advanced compare condition: two smart-value texts and an operator."""
+    return _component("CONDITION", COMPARE, {"first": first, "second": second, "operator": operator})
 
 
 def transition(status: str) -> dict[str, Any]:
@@ -129,10 +142,11 @@ def comment(text: str) -> dict[str, Any]:
 class RuleWriter:
     """Builds the rules for one process."""
 
-    def __init__(self, process: Process, names: JiraNames) -> None:
+    def __init__(self, process: Process, names: JiraNames, years: list[int]) -> None:
         self.process = process
         self.names = names
         self.fields = names.fields
+        self.years = years  # the years whose fix-window openings the rules list
 
     def post(self, channel: str, said: str) -> dict[str, Any]:
         """A message to a Slack channel through its incoming webhook, whose URL the admin fills in: what the
@@ -273,6 +287,9 @@ class RuleWriter:
         ]
 
     def handovers(self) -> list[dict[str, Any]]:
+        """A hand-over for a code change moves the ticket to the next tier at once, or, for the priorities that wait
+        for a fix window, marks it to wait there (the tier field says where it is going; the status, and so the
+        acknowledgement clock, changes when the window opens)."""
         rules = []
         for h in self.process.handovers:
             if h.when != "needs-code-change":
@@ -280,8 +297,13 @@ class RuleWriter:
             condition = (
                 f"{in_list(self.fields['tier'], [h.from_tier])} AND {in_list(self.fields['needs_code_change'], [YES])}"
             )
-            actions = [set_fields({self.fields["tier"]: h.to_tier}), transition(self.names.tier_status[h.to_tier])]
-            actions += [self.post(c, h.name) for c in h.notify]
+            posts = [self.post(c, h.name) for c in h.notify]
+            now = [set_fields({self.fields["tier"]: h.to_tier}), transition(self.names.tier_status[h.to_tier]), *posts]
+            actions = now
+            if h.fix_window:
+                later = [set_fields({self.fields["tier"]: h.to_tier}), add_label(self.window_label(h.id)), *posts]
+                waiting = in_list("priority", list(h.fix_window.priorities))
+                actions = [first_match([(waiting, later), ("", now)])]
             rules.append(
                 self.rule(
                     f"handover:{h.id}",
@@ -291,7 +313,50 @@ class RuleWriter:
                     [jql_condition(condition), *actions],
                 )
             )
+            if h.fix_window:
+                rules.append(self.window_opens(h))
         return rules
+
+    def window_label(self, handover_id: str) -> str:
+        return f"cep-window-{handover_id}"
+
+    def window_opens(self, h: Handover) -> dict[str, Any]:
+        """Every hour, at the window's minute: when the window opens this hour (a date cep computed from the
+        window's calendar, holidays included), the tickets waiting for it enter the tier."""
+        window = h.fix_window
+        assert window is not None
+        calendar = BusinessCalendar(self.process.calendar(window.calendar))
+        openings = sorted(
+            {
+                fix_window_start(datetime.combine(day, time(0), calendar.zone), window.weekday, window.opens, calendar)
+                for day in (date(year, 1, 1) + timedelta(days=n) for year in self.years for n in range(0, 366, 7))
+                if day.year in self.years
+            }
+        )
+        hours = " ".join(o.strftime("%Y-%m-%dT%H") for o in openings)
+        minutes = ",".join(sorted({str(o.minute) for o in openings}, key=int))
+        schedule = {"method": "CRON", "rate": 1, "rateInterval": 3600, "cronExpression": f"0 {minutes} * ? * *"}
+        label = self.window_label(h.id)
+        trigger = _component(
+            "TRIGGER",
+            SCHEDULED,
+            {
+                "jql": f"labels = {quote(label)} AND statusCategory != Done",
+                "schedule": schedule,
+                "onlyUpdatedIssues": False,
+            },
+        )
+        return self.rule(
+            f"window:{h.id}",
+            f"CEP: {h.name}: the window opens",
+            window.summary,
+            trigger,
+            [
+                compare(hours, "CONTAINS", now_in(calendar.zone.key, "yyyy-MM-dd'T'HH")),
+                transition(self.names.tier_status[h.to_tier]),
+                add_label(label, "REMOVE"),
+            ],
+        )
 
     def missing_jql(self, template_id: str) -> str:
         """JQL for a ticket that lacks a field the template requires of it ("" when nothing can be missing)."""

@@ -241,7 +241,7 @@ class _Bundle:
         ]
 
     def automation(self) -> list[dict[str, Any]]:
-        writer = RuleWriter(self.process, self.names)
+        writer = RuleWriter(self.process, self.names, self.sm.years)
         breached = [(r.id, self.breached_jql(r.tiers, r.priorities)) for r in self.process.breaches]
         at_risk = f"{self.at_risk_jql()} AND NOT ({self.any_breached()})"  # a missed goal is not "at risk"
         return [

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..definition.model import Process
 from ..routing.router import Router
@@ -31,6 +33,11 @@ from .names import NO, YES, JiraNames
 from .service_management import sla_name
 
 _WHEN = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # routing does not depend on it; deadlines are not compared
+# hand-overs happen then, and on the Monday before a public-holiday Wednesday, whose fix window opens a day late
+_HANDED_OVER = (_WHEN, datetime(2026, 12, 14, 9, 0, tzinfo=UTC))
+_NOW = re.compile(r'\{\{now\.convertToTimeZone\("([^"]+)"\)\.format\("([^"]+)"\)\}\}')
+_CATEGORY = {"TODO": "To Do", "IN_PROGRESS": "In Progress", "DONE": "Done"}  # as JQL's statusCategory names them
+_JAVA_DATE = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "'T'": "T"}
 _MOST_RUNS = 200  # Jira stops a chain of rules that loops; so does the interpreter, loudly
 
 
@@ -72,6 +79,8 @@ class Jira:
         if reverse:
             self.rules.reverse()
         names = {s["statusReference"]: s["name"] for s in workflow["statuses"]}
+        # JQL's statusCategory, by status: "To Do", "In Progress" or "Done"
+        self.categories = {s["name"]: _CATEGORY[s["statusCategory"]] for s in workflow["statuses"]}
         transitions = workflow["workflows"][0]["transitions"]
         self.initial = next(names[t["toStatusReference"]] for t in transitions if t["type"] == "INITIAL")
         self.moves = {
@@ -80,6 +89,19 @@ class Jira:
             for link in t["links"]
         }
         self.parsed: dict[str, Any] = {}
+        self.now = _WHEN  # when the scheduled rules run
+
+    def render(self, text: str) -> str:
+        """A smart-value text as Jira renders it; only the time a rule runs is modelled."""
+
+        def now(match: re.Match[str]) -> str:
+            pattern = re.sub("|".join(map(re.escape, _JAVA_DATE)), lambda m: _JAVA_DATE[m[0]], match[2])
+            return self.now.astimezone(ZoneInfo(match[1])).strftime(pattern)
+
+        rendered = _NOW.sub(now, text)
+        if "{{" in rendered:
+            raise NotImplementedError(f"the interpreter does not model the smart value in {text!r}")
+        return rendered
 
     def matches(self, jql: str, issue: Issue) -> bool:
         if jql not in self.parsed:
@@ -88,7 +110,8 @@ class Jira:
 
     # -- what people do ---------------------------------------------------------------------------------------
     def create(self, values: dict[str, Any]) -> Issue:
-        issue = Issue({"status": self.initial, "labels": (), **{k.lower(): v for k, v in values.items()}})
+        fields = {"status": self.initial, "statuscategory": self.categories[self.initial], "labels": ()}
+        issue = Issue({**fields, **{k.lower(): v for k, v in values.items()}})
         events = [("created",)] + [("field", name) for name, value in issue.fields.items() if value not in (None, ())]
         self._dispatch(issue, [(event, None) for event in events])
         return issue
@@ -99,8 +122,9 @@ class Jira:
     def move(self, issue: Issue, status: str) -> None:
         self._dispatch(issue, [(event, None) for event in self._transition(issue, status)])
 
-    def tick(self, issue: Issue) -> None:
-        """One run of the scheduled rules."""
+    def tick(self, issue: Issue, now: datetime = _WHEN) -> None:
+        """One run of the scheduled rules, at `now`."""
+        self.now = now
         for rule in self.rules:
             trigger = rule["trigger"]
             if trigger["type"] == kinds.SCHEDULED and self.matches(trigger["value"]["jql"], issue):
@@ -120,6 +144,7 @@ class Jira:
         if (source, status) not in self.moves:
             raise _Failed(f"no transition from {source!r} to {status!r}")
         issue.fields["status"] = status
+        issue.fields["statuscategory"] = self.categories[status]
         return [("transition", source, status), ("field", "status")]
 
     def _triggered(self, rule: dict[str, Any], event: tuple[str, ...]) -> bool:
@@ -162,6 +187,10 @@ class Jira:
             if kind == kinds.JQL_CONDITION:
                 if not self.matches(value, issue):
                     return False
+            elif kind == kinds.COMPARE:
+                first, second = self.render(value["first"]), self.render(value["second"])
+                if (second in first) != (value["operator"] == "CONTAINS"):
+                    return False
             elif kind == kinds.CONTAINER:
                 for block in component["children"]:
                     if all(self.matches(c["value"], issue) for c in block["conditions"]):
@@ -170,11 +199,13 @@ class Jira:
             elif kind == kinds.EDIT:
                 for operation in value["operations"]:
                     name = operation["field"]["value"]
-                    if operation["type"] == "ADD":
+                    if operation["type"] in ("ADD", "REMOVE"):
                         labels = issue.fields.get(name, ())
-                        new = tuple(v["value"] for v in operation["value"] if v["value"] not in labels)
-                        if new:
-                            issue.fields[name] = labels + new
+                        given = {v["value"] for v in operation["value"]}
+                        kept = tuple(label for label in labels if operation["type"] == "ADD" or label not in given)
+                        changed = kept + tuple(sorted(given - set(labels))) if operation["type"] == "ADD" else kept
+                        if changed != labels:
+                            issue.fields[name] = changed
                             events.append(("field", name))
                     else:
                         events += self._set(issue, {name: operation["value"]["value"]})
@@ -260,16 +291,25 @@ class Check:
                 # over the ticket's life each channel hears of it once: announced when it was returned, escalated now
                 want = self.expected(complete)
                 yield self._compare(f"{case} returned, completed and resubmitted", issue, want)
-            for tier, handover in coders:
+            for (tier, handover), when in itertools.product(coders, _HANDED_OVER):
                 issue = jira.create({**base, **filled})
                 if issue.fields.get(f["tier"].lower()) != tier:
                     continue  # this kind of ticket never reaches that tier by routing
                 jira.edit(issue, {f["needs_code_change"]: YES})
                 # over the ticket's life each channel hears of it once: routed first, then handed over
-                coded = self.expected(complete._replace(tier=tier, needs_code_change=True))
+                handed = complete._replace(tier=tier, needs_code_change=True, created=when, escalated=when)
+                coded = self.expected(handed)
                 heard = set(self.expected(complete).posted + coded.posted)
                 want = replace(coded, posted=tuple(sorted(heard)))
-                yield self._compare(f"{case} at {tier} needs a code change ({handover.id})", issue, want)
+                case_at = f"{case} at {tier} needs a code change ({handover.id}) on {when:%Y-%m-%d}"
+                opens = self.router.route(handed).starts.get("acknowledge", when)
+                if opens > when:  # it waits for the fix window where it was, then enters the tier when it opens
+                    waiting = replace(want, status=self.names.tier_status[tier])
+                    for before in (opens - timedelta(hours=1), opens - timedelta(days=1)):
+                        jira.tick(issue, before)
+                        yield self._compare(f"{case_at}, {before:%a %H:%M} before the window", issue, waiting)
+                    jira.tick(issue, opens)
+                yield self._compare(case_at, issue, want)
 
     def _breaches(self, jira: Jira):  # type: ignore[no-untyped-def]
         """Each missed goal at each tier and priority: the definition's first matching breach rule acts, once."""
