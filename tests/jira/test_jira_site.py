@@ -12,6 +12,7 @@ from fake_site import CLOUD, SERVER, FakeSite
 
 from cep.definition.loader import load_process
 from cep.definition.model import Process
+from cep.jira.bundle import jira_bundle
 from cep.jira.site.command import jira_site
 from project import PROCESS
 
@@ -120,3 +121,12 @@ def test_a_query_jira_refuses_is_never_written(process: Process, capsys) -> None
         "CEP queue: Tier 2 (level 2) — Product Owner",
     }
     assert _run(process, site, "drift", capsys)[0] == 1
+
+
+def test_the_admin_page_lists_the_sections_apply_goes_through(process: Process, capsys) -> None:
+    from cep.manual.jira_page import _plan_rows
+
+    site = FakeSite()
+    _, plan = _run(process, site, "plan", capsys)
+    sections = list(dict.fromkeys(s["section"] for s in plan["steps"]))
+    assert [row[0] for row in _plan_rows(jira_bundle(process, [2026, 2027]), 1, len(process.clocks))] == sections

@@ -4,7 +4,8 @@ Atlassian's spec leaves every component's `value` untyped ("export a rule contai
 shapes follow public rule exports: the field-value-changed trigger (`jira.issue.field.changed`, schema version 2,
 fields by `fieldName`, `eventFilters` holding the project's ARI), the scheduled trigger's `schedule` (`FIXED`, a
 rate per interval in seconds, or a `CRON` expression), the if/else container (a `CONDITION` holding
-`CONDITION_BLOCK`s), the advanced compare condition and the edit action's `fieldType` per operation. `tests/jira/golden/README.md` lists where each shape was seen.
+`CONDITION_BLOCK`s), the advanced compare condition and the edit action's `fieldType` per operation.
+`tests/jira/golden/README.md` lists where each shape was seen.
 
 A rule is identified by a uuid derived from the process id and the rule's key, so that `cep jira apply` finds it
 again; it is exported disabled, and `apply` enables it only once every webhook URL it posts to is known.

@@ -1,4 +1,5 @@
-"""The "Apply the Jira configuration" page: the bundle's sections, in order, with values rendered from the bundle."""
+"""The "Apply the Jira configuration" page: what `cep jira apply` does, section by section, what is left to do by
+hand, and the bundle's sections and values, all rendered from the bundle."""
 
 from __future__ import annotations
 
@@ -16,6 +17,36 @@ _WHAT = {
     "filters": "one queue per tier, and the at-risk and missed views",
     "automation": "the automation rules (after the fields and statuses they use exist)",
 }
+
+
+def _plan_rows(bundle: dict[str, Any], customer_types: int, clocks: int) -> list[tuple[str, int | str, str]]:
+    """(section, how many, what `apply` does), in the order `cep jira apply` goes."""
+    return [
+        ("priorities", len(bundle["priorities"]), "created, or updated when their colour or description differ"),
+        ("issue types", len(bundle["issueTypes"]), "created, or updated when their description differs"),
+        ("statuses", len(bundle["statuses"][0]["statuses"]), "created; those the site has (JSM's own) are reused"),
+        ("fields", len(bundle["fields"]), "created; the default context scoped to the project; options; defaults"),
+        ("screens", "each", "the project's own screens get the fields on their first tab; nothing is removed"),
+        ("workflow", 1, "checked by Jira's own validation, then created or updated; Resolve sets a Resolution"),
+        ("workflow scheme", 1, "created and attached to the project"),
+        ("issue type scheme", 1, "the project's own gets the process's issue types"),
+        ("priority scheme", 1, "created with the priorities, or extended, and attached to the project"),
+        ("request types", customer_types, "created for what customers raise (the API cannot change one)"),
+        ("SLA metrics", clocks, "read back: wait until made by hand"),
+        ("JQL", "all", "every query checked by Jira's jql/parse; a refused one is not written"),
+        ("filters", len(bundle["filters"]), "created or updated, shared with the project; those reading SLAs wait"),
+        ("queues", len(bundle["filters"]), "read back: wait until made by hand"),
+        ("automation", len(bundle["automation"]), "created or updated by uuid, scoped to the project, run as you"),
+    ]
+
+
+def plan(bundle: dict[str, Any], customer_types: int, clocks: int) -> str:
+    rows = ((esc(name), str(count), esc(what)) for name, count, what in _plan_rows(bundle, customer_types, clocks))
+    return table(("section", "items", "what `cep jira apply` does"), rows)
+
+
+def by_hand(steps: list[str]) -> str:
+    return numbered(esc(step) for step in steps)
 
 
 def _code(text: str) -> str:

@@ -112,6 +112,17 @@ def define_env(env: Any) -> None:
     env.macro(lambda: jira_page.service_management(plugin.bundle), "jira_service_management")
 
     @env.macro
+    def jira_plan() -> str:
+        customer_types = sum(1 for t in plugin.process.jira.issue_types if not t.template)
+        return jira_page.plan(plugin.bundle, customer_types, len(plugin.process.clocks))
+
+    @env.macro
+    def jira_by_hand() -> str:
+        from ..jira.site.command import by_hand
+
+        return jira_page.by_hand(by_hand(plugin.process, plugin.bundle, "your project", {}))
+
+    @env.macro
     def scenarios() -> str:
         return verified_behaviour(plugin.features, read_results(plugin.root / plugin.config.report))
 

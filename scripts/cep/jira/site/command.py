@@ -35,16 +35,18 @@ SECTIONS: list[Section] = [
 ]
 
 
-def checklist(ctx: Context) -> list[str]:
+def by_hand(process: Process, bundle: dict[str, Any], project: str, webhooks: Mapping[str, str]) -> list[str]:
     """What no API can do, in the order to do it: JSM's calendars and SLA metrics (before the filters and the
     alert rule that read them), queues, and the webhooks still missing."""
-    steps = list(ctx.bundle["serviceManagement"]["checklist"][:-1])  # its last step is what `apply` now does
+    from ..names import JiraNames
+
+    steps = list(bundle["serviceManagement"]["checklist"][:-1])  # its last step is what `apply` now does
     steps.append(
         "Project settings → Queues: add a queue per filter “CEP …”, named as the filter, with the filter's JQL "
-        f"(each is shared with {ctx.project_key})."
+        f"(each is shared with {project})."
     )
-    names = ctx.writer.names
-    missing = [c.id for c in ctx.process.channels if c.id not in ctx.webhooks]
+    names = JiraNames(process)
+    missing = [c.id for c in process.channels if c.id not in webhooks]
     if missing:
         steps.append(
             "Slack: create an incoming webhook for "
@@ -96,7 +98,7 @@ def jira_site(
                 "Run `cep jira apply` again to resume: it reads the site afresh.\n"
             )
             return 1
-        items = checklist(ctx)
+        items = by_hand(ctx.process, ctx.bundle, ctx.project_key, ctx.webhooks)
         if output == "json":
             sys.stdout.write(render_json(steps, items))
         else:
