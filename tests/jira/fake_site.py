@@ -102,7 +102,7 @@ class FakeSite:
         self.queues: list[dict[str, Any]] = []
         self.rules: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str]] = []
-        self.sent: list[httpx.Request] = []  # every platform request, as sent
+        self.sent: list[httpx.Request] = []  # every request, as sent
         self.fail_on: Callable[[str, str], bool] = lambda method, path: False
         self.refuse_jql: Callable[[str], bool] = lambda query: False  # a site whose Jira refuses some queries
         self.automation_schema = json.loads(
@@ -122,8 +122,7 @@ class FakeSite:
         body = json.loads(request.content) if request.content else None
         query = dict(request.url.params)
         platform = path.startswith("/rest/api/3/")
-        if platform:
-            self.sent.append(request)
+        self.sent.append(request)
         if path.endswith("/context/defaultValue"):
             # Atlassian's schema for default values sets additionalProperties: false beside a discriminator, so no
             # value can pass it; each is checked against the variant its `type` names instead, both ways.
