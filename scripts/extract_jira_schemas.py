@@ -19,7 +19,7 @@ ENDPOINTS = {
     ("/rest/api/3/priority", "post"): "priorities",
     ("/rest/api/3/issuetype", "post"): "issueTypes",
     ("/rest/api/3/field", "post"): "fields.field",
-    ("/rest/api/3/field/{fieldId}/context", "post"): "fields.context",
+    ("/rest/api/3/field/{fieldId}/context/{contextId}/project", "put"): "fields.context",
     ("/rest/api/3/field/{fieldId}/context/{contextId}/option", "post"): "fields.options",
     ("/rest/api/3/statuses", "post"): "statuses",
     ("/rest/api/3/workflows/create", "post"): "workflows",

@@ -124,9 +124,11 @@ def test_values_come_from_the_model(process: Process, bundle: dict[str, Any]) ->
     assert metrics["review"]["goals"][0]["target"] == "90h"
     holidays = {h["date"] for c in bundle["serviceManagement"]["calendars"] for h in c["holidays"]}
     assert {"2026-12-16", "2027-12-16"} <= holidays
-    assert set(bundle["placeholders"]) == {
+    assert set(bundle["placeholders"]) == {"JIRA_PROJECT_ID"} | {
         "SLACK_WEBHOOK_URL_CEP_" + c.id[5:].upper().replace("-", "_") for c in process.channels
     }
+    # no second context: the default one Jira makes is limited to the project
+    assert all(item["context"] == {"projectIds": ["JIRA_PROJECT_ID"]} for item in bundle["fields"])
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,14 @@ from .names import NO, SYSTEM_FIELDS, YES, JiraNames
 from .service_management import ServiceManagement, jsm_duration, sla_name
 
 SCHEMA_VERSION = 1
+PROJECT_ID = "JIRA_PROJECT_ID"  # a placeholder: the admin fills in the service project's id
 _LARGEST_BUNDLE = 64 << 20  # bytes: a bundle is far smaller; a larger file is not one
 ENDPOINTS = {
     "priorities": "POST /rest/api/3/priority",
     "issueTypes": "POST /rest/api/3/issuetype",
-    "fields": "POST /rest/api/3/field, then POST /rest/api/3/field/{fieldId}/context and "
-    "POST /rest/api/3/field/{fieldId}/context/{contextId}/option",
+    "fields": "POST /rest/api/3/field; then Jira's default context (GET /rest/api/3/field/{fieldId}/context) is "
+    "limited to the project with PUT /rest/api/3/field/{fieldId}/context/{contextId}/project, and given the options "
+    "with POST /rest/api/3/field/{fieldId}/context/{contextId}/option",
     "statuses": "POST /rest/api/3/statuses",
     "workflows": "POST /rest/api/3/workflows/create",
     "filters": "POST /rest/api/3/filter",
@@ -60,9 +62,14 @@ class _Bundle:
     def _select(self, name: str, description: str, values: list[str]) -> dict[str, Any]:
         return {
             "field": {"name": name, "description": description, "type": SELECT[0], "searcherKey": SELECT[1]},
-            "context": {"name": f"{name} (default context)", "description": description},
+            "context": self._project_only(),
             "options": {"options": [{"value": v} for v in values]},
         }
+
+    @staticmethod
+    def _project_only() -> dict[str, Any]:
+        """The body that limits a field's default context to the project (no second context is made)."""
+        return {"projectIds": [PROJECT_ID]}
 
     def fields(self) -> list[dict[str, Any]]:
         p, f = self.process, self.names.fields
@@ -90,7 +97,7 @@ class _Bundle:
                 items.append(
                     {
                         "field": {"name": name, "description": description, "type": TEXT[0], "searcherKey": TEXT[1]},
-                        "context": {"name": f"{name} (default context)", "description": description},
+                        "context": self._project_only(),
                     }
                 )
         return items
@@ -261,7 +268,11 @@ class _Bundle:
             "process": {"id": p.meta.id, "name": p.meta.name, "version": p.meta.version},
             "endpoints": ENDPOINTS,
             "placeholders": {
-                self.names.placeholder(c.id): f"Incoming-webhook URL of the Slack channel {c.id}" for c in p.channels
+                PROJECT_ID: "The id of the service project (GET /rest/api/3/project/{projectKey})",
+                **{
+                    self.names.placeholder(c.id): f"Incoming-webhook URL of the Slack channel {c.id}"
+                    for c in p.channels
+                },
             },
             "priorities": self.priorities(),
             "issueTypes": self.issue_types(),
