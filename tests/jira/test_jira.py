@@ -220,6 +220,12 @@ def _window_ignores_holidays(rules, bundle):  # type: ignore[no-untyped-def]
     compare["first"] = compare["first"].replace("2026-12-17T08", "2026-12-16T08")
 
 
+def _announced_twice(rules, bundle):  # type: ignore[no-untyped-def]
+    announce = _rule(rules, "announce:p1-announcement")
+    once = announce["components"][1]["children"][0]["children"]  # mark the ticket, then post
+    announce["components"][1] = once[1]  # post whether or not the channel was told already
+
+
 def _every_handover_at_once(rules, bundle):  # type: ignore[no-untyped-def]
     container = _rule(rules, "handover:bug-fix")["components"][1]
     container["children"] = container["children"][1:]
@@ -238,6 +244,7 @@ def _every_handover_at_once(rules, bundle):  # type: ignore[no-untyped-def]
         _window_never_opens,
         _window_ignores_holidays,
         _every_handover_at_once,
+        _announced_twice,
     ],
 )
 def test_the_check_finds_a_mutated_rule(process: Process, bundle: dict[str, Any], mutate) -> None:  # type: ignore[no-untyped-def]

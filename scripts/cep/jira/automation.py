@@ -170,6 +170,12 @@ class RuleWriter:
             },
         )
 
+    def post_once(self, channel: str, said: str) -> dict[str, Any]:
+        """A post the channel gets once per ticket, however many rules would tell it (a P1 outage is an
+        escalation and a P1 announcement, both in the incidents channel): the ticket is marked as it is told."""
+        told = f"cep-told-{channel.lstrip('#')}"
+        return first_match([(self.not_marked(told), [add_label(told), self.post(channel, said)])])
+
     def rule(
         self,
         key: str,
@@ -254,7 +260,7 @@ class RuleWriter:
                 set_fields({self.fields["tier"]: trigger.route, self.fields["trigger"]: trigger.id}),
                 transition(self.names.tier_status[trigger.route]),
             ]
-            actions += [self.post(c, f"Escalation ({trigger.name})") for c in trigger.notify]
+            actions += [self.post_once(c, f"Escalation ({trigger.name})") for c in trigger.notify]
             branches.append((condition, actions))
         # No trigger matched: the ticket stays at triage, and says so in its tier field (queues and the
         # functional escalation read it).
@@ -281,7 +287,7 @@ class RuleWriter:
                 self.on_fields("priority"),
                 [
                     jql_condition(self.names.condition(a.when)),
-                    *(self.post(c, a.name) for c in a.notify),
+                    *(self.post_once(c, a.name) for c in a.notify),
                 ],
             )
             for a in self.process.announcements
@@ -298,7 +304,7 @@ class RuleWriter:
             condition = (
                 f"{in_list(self.fields['tier'], [h.from_tier])} AND {in_list(self.fields['needs_code_change'], [YES])}"
             )
-            posts = [self.post(c, h.name) for c in h.notify]
+            posts = [self.post_once(c, h.name) for c in h.notify]
             now = [set_fields({self.fields["tier"]: h.to_tier}), transition(self.names.tier_status[h.to_tier]), *posts]
             actions = now
             if h.fix_window:

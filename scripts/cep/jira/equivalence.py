@@ -227,7 +227,7 @@ def _outcome(issue: Issue, names: JiraNames) -> Outcome:
         issue.fields.get(f["tier"].lower()),
         issue.fields.get("priority"),
         issue.fields["status"],
-        tuple(sorted(issue.posted)),
+        tuple(sorted(issue.posted.elements())),  # a channel told twice shows twice
     )
 
 
@@ -337,13 +337,14 @@ class Check:
                     _outcome(issue, self.names),
                     _outcome(issue, self.names),
                 )
-            # the definition: the first breach rule for where the ticket is acts, once; then the next tier's
-            at, acted, heard = tier.id, set(), set()
+            # the definition: the first breach rule for where the ticket is acts, once; then the next tier's (each
+            # rule's alert is a message of its own)
+            at, acted, heard = tier.id, set(), []
             while rule := next((r for r in p.breaches if at in r.tiers and priority.id in r.priorities), None):
                 if rule.id in acted:
                     break
                 acted.add(rule.id)
-                heard |= set(rule.notify)
+                heard += rule.notify
                 at = rule.escalate_to or at
             want = Outcome(at, priority.id, self.names.tier_status[at], tuple(sorted(heard)))
             yield self._compare(f"{clock} missed at {tier.id}, {priority.id}", issue, want)
