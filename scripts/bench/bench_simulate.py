@@ -38,7 +38,7 @@ def one(kind: str, tickets: int) -> None:
     model = Simulation(process, scenario, 0) if kind == "simpy" else HeapModel(process, scenario, 0)
     model.run()
     seconds = time.perf_counter() - start
-    made = len(model.issues) if kind == "simpy" else len({key for _, key, _ in model.records})
+    made = len(model.issues) if kind == "simpy" else len(model.sim.issues)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "peak_mib": peak, "tickets": made}))
 

@@ -1,7 +1,7 @@
 """The floor for `cep simulate`: the same model as cep.simulate.model — same arrivals, routes, priority queues,
-people on calendars and on call, returns, customer waits, code-change hand-overs, same random draws in the same
-order of events — as a minimal event loop over a heap, without SimPy, recording each change as a tuple instead of
-a Jira history."""
+people on calendars and on call, returns, customer waits, code-change hand-overs, the same Jira histories and
+ground truth written as things happen — as a minimal event loop over a heap, without SimPy: callbacks instead of
+processes. What the two differ in is the event engine, which is what the benchmark compares."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from itertools import count
 
 from cep.definition.model import Process
 from cep.routing.tickets import Ticket
-from cep.simulate.model import Simulation
+from cep.simulate.model import _AUTOMATIC, Simulation, Truth
 from cep.simulate.scenario import Scenario
 
 
@@ -22,7 +22,6 @@ class HeapModel:
         self.events: list[tuple[int, int, Callable[[], None]]] = []
         self.order = count()
         self.now = self.sim.start
-        self.records: list[tuple[int, str, str]] = []
         self.queues: dict[str, list[tuple[tuple[int, int], bool, str, Callable[[int], None]]]] = {}
         self.idle: dict[str, list[tuple[object, bool]]] = {}
         for tier, staff in scenario.staff.items():
@@ -79,60 +78,93 @@ class HeapModel:
     # -- tickets -------------------------------------------------------------------------------------------------
     def arrive(self) -> None:
         sim, s = self.sim, self.sim.scenario
+        sim._arrivals += 1
         category, urgency, impact = (sim._choose(s.mix[kind]) for kind in ("category", "urgency", "impact"))
         reproduced = sim.random.random() < s.reproduced
         zone = sim.calendars[s.busy_calendar].zone
-        key = f"SIM-{next(self.order)}"
-        ticket = Ticket(key, category, urgency, impact, datetime.fromtimestamp(self.now, zone), reproduced, sim.triage)
+        created = datetime.fromtimestamp(self.now, zone)
+        ticket = Ticket(f"SIM-{sim._arrivals}", category, urgency, impact, created, reproduced, sim.triage)
         decision = sim.router.route(ticket)
         priority = decision.priority
         if sim.random.random() < s.wrong_priority:
             priority = sim.random.choice([p.id for p in sim.process.priorities if p.id != priority])
+        truth = Truth(ticket.id, priority, tiers=[(self.now, sim.triage)])
         template = sim.process.template(decision.template) if decision.template else None
         returning = template is not None and sim.random.random() < s.returned_share
-        rank, urgent, route = sim.rank[priority], priority in sim.urgent, decision.route
+        gap = next((f for f in template.fields if f.required and f.id not in _AUTOMATIC), None) if template else None
+        issue = sim._issue(ticket, priority, blank=sim.site.jira.template_field(gap) if returning and gap else None)
+        sim.issues.append(issue)
+        sim.truths.append(truth)
+        rank, urgent, route, tier_field = (
+            sim.rank[priority],
+            priority in sim.urgent,
+            decision.route,
+            sim.site.jira.fields["tier"],
+        )
 
-        def record(what: str) -> None:
-            self.records.append((self.now, key, what))
+        def at(unix: int | None = None) -> datetime:
+            return datetime.fromtimestamp(self.now if unix is None else unix, zone)
+
+        def move(tier: str) -> None:
+            moment = at()
+            issue.change(moment, tier_field, tier)
+            issue.change(moment, "status", sim.status[tier])
+            truth.tiers.append((self.now, tier))
 
         def resolve() -> None:
-            if sim.random.random() < s.wait_share:
-                record("waiting")
-                wait = max(1, round(sim.random.expovariate(1 / (s.wait_hours * 3600))))
-                self.at(self.now + wait, lambda: (record("back"), record("resolved")))
-            else:
-                record("resolved")
+            issue.resolve(at(), sim.process.jira.resolved)
+            truth.resolved = self.now
+
+        def wait_then_resolve() -> None:
+            if sim.random.random() >= s.wait_share:
+                resolve()
+                return
+            start, back = self.now, issue.values.get("status")
+            issue.change(at(), "status", sim.process.jira.waiting)
+
+            def back_again() -> None:
+                issue.change(at(), "status", back)
+                truth.waits.append((start, self.now))
+                resolve()
+
+            self.at(self.now + max(1, round(sim.random.expovariate(1 / (s.wait_hours * 3600)))), back_again)
 
         def after_route(_: int) -> None:
             handover = next(
                 (h for h in sim.process.handovers if h.from_tier == route and h.when == "needs-code-change"), None
             )
             if handover is not None and sim.random.random() < s.code_change:
-                record(handover.to_tier)
-                self.serve(handover.to_tier, rank, urgent, category, lambda _: resolve())
+                issue.change(at(), sim.site.jira.fields["needs_code_change"], "Yes")
+                move(handover.to_tier)
+                self.serve(handover.to_tier, rank, urgent, category, lambda _: wait_then_resolve())
             else:
-                resolve()
+                wait_then_resolve()
+
+        def completed(_: int) -> None:
+            issue.change(at(), sim.site.jira.template_field(gap), "added on return")
+            move(route)
+            self.serve(route, rank, urgent, category, after_route)
 
         def acknowledged(picked: int) -> None:
-            record("acknowledged")
-            if returning:
-                record("returned")
-                self.serve(
-                    sim.triage,
-                    rank,
-                    urgent,
-                    category,
-                    lambda _: (record(route), self.serve(route, rank, urgent, category, after_route)),
-                )
+            issue.change(at(picked), "assignee", route)
+            truth.acknowledged = picked
+            if returning and gap is not None:
+                truth.returned = True
+                moment = at()
+                issue.change(moment, "status", sim.process.jira.returned)
+                issue.change(moment, tier_field, sim.triage)
+                truth.tiers.append((self.now, sim.triage))
+                self.serve(sim.triage, rank, urgent, category, completed)
             else:
                 after_route(picked)
 
         def triaged(picked: int) -> None:
-            record("responded")
+            issue.comment(at(picked), "agent")
+            truth.responded = picked
             if route == sim.triage:
-                resolve()
+                wait_then_resolve()
             else:
-                record(route)
+                move(route)
                 self.serve(route, rank, urgent, category, acknowledged)
 
         self.serve(sim.triage, rank, urgent, category, triaged)

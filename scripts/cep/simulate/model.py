@@ -139,7 +139,10 @@ class Simulation:
             tier: _Tier(self, tier, staff, self.calendars[staff.calendar]) for tier, staff in scenario.staff.items()
         }
         # Every template field's Jira name, in order: each simulated ticket has them all filled in.
-        self.texts = list(dict.fromkeys(self.site.jira.template_field(f) for t in process.templates for f in t.fields))
+        texts = dict.fromkeys(self.site.jira.template_field(f) for t in process.templates for f in t.fields)
+        own = {*(self.site.jira.fields[k] for k in ("category", "urgency", "impact", "reproduced", "tier"))}
+        own |= {"priority", "status", "reporter"}
+        self.given = {name: "given" for name in texts if name not in own}  # made once, copied into every ticket
         self.issues: list[IssueBuilder] = []
         self.truths: list[Truth] = []
         self._arrivals = 0
@@ -216,8 +219,9 @@ class Simulation:
             return datetime.fromtimestamp(int(self.env.now), zone)
 
         def move(tier: str) -> None:
-            issue.change(at(), self.site.jira.fields["tier"], tier)
-            issue.change(at(), "status", self.status[tier])
+            moment = at()
+            issue.change(moment, self.site.jira.fields["tier"], tier)
+            issue.change(moment, "status", self.status[tier])
             truth.tiers.append((int(self.env.now), tier))
 
         picked = yield from self._serve(self.triage, rank, urgent, category)
@@ -231,8 +235,9 @@ class Simulation:
             truth.acknowledged = picked
             if returning and gap is not None:  # back to triage for the missing field, then up again
                 truth.returned = True
-                issue.change(at(), "status", self.process.jira.returned)
-                issue.change(at(), self.site.jira.fields["tier"], self.triage)
+                moment = at()
+                issue.change(moment, "status", self.process.jira.returned)
+                issue.change(moment, self.site.jira.fields["tier"], self.triage)
                 truth.tiers.append((int(self.env.now), self.triage))
                 yield from self._serve(self.triage, rank, urgent, category)
                 issue.change(at(), self.site.jira.template_field(gap), "added on return")
@@ -272,8 +277,10 @@ class Simulation:
             "priority": priority,
             "status": self.status[self.triage],
             "reporter": {"accountId": "customer"},
+            **self.given,
         }
-        fields.update((name, None if name == blank else "given") for name in self.texts if name not in fields)
+        if blank is not None:
+            fields[blank] = None
         return IssueBuilder(self.site, ticket.id, ticket.created, fields)
 
 
