@@ -1,6 +1,7 @@
-"""Sections for what runs on the site: filters shared with the project (those that read SLA fields wait until
-the SLA metrics exist) and the automation rules, found again by their uuid, scoped to the project, acting as the
-admin who applies them, and enabled only once every webhook URL they post to is known."""
+"""Sections for what runs on the site: every query, checked first by Jira's own parser; filters shared with the
+project (those that read SLA fields wait until the SLA metrics exist); and the automation rules, found again by
+their uuid, scoped to the project, acting as the admin who applies them, and enabled only once every webhook URL
+they post to is known."""
 
 from __future__ import annotations
 

@@ -14,6 +14,8 @@ from .plan import Context, Step
 def _screen_ids(ctx: Context) -> list[int]:
     """The ids of the screens the project's issue type screen scheme reaches, in order."""
     found = ctx.site.get("/rest/api/3/issuetypescreenscheme/project", projectId=ctx.project_id)["values"]
+    if not found:  # Jira gives every classic project one; a project without one has no screens to add to
+        return []
     scheme = found[0]["issueTypeScreenScheme"]["id"]
     mapping = ctx.site.pages("/rest/api/3/issuetypescreenscheme/mapping", issueTypeScreenSchemeId=scheme)
     screen_schemes = sorted({int(m["screenSchemeId"]) for m in mapping})
