@@ -23,7 +23,7 @@ def _page(process: Process, role_id: str) -> str:
     if process.tier(process.communication.customer_contact).owner == role_id:
         parts += ["## Keep the customer informed", "{{ communication() }}", "{{ cadence_table() }}"]
     if any(h.fix_window and h.to_tier in owned for h in process.handovers):
-        parts += ["## The fix window", "{{ fix_window_examples() }}"]
+        parts += ["{{ fix_window_examples() }}"]
     if process.feedback.backlog_owner == role_id:
         parts += ["## The insight backlog", "{{ feedback() }}"]
     if process.meta.owner == role_id:

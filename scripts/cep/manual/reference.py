@@ -245,6 +245,12 @@ class Manual:
     def calendar_link(self, calendar_id: str) -> str:
         return self.link(pages.TIME_GOALS, f"{code(calendar_id)}", "calendar", calendar_id)
 
+    def clocks_heading(self) -> str:
+        """The clocks' section title, naming them: readers search for "first response", not "clocks"."""
+        names = [esc(c.name) for c in self.process.clocks.values()]
+        listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        return f"The clocks: {listed} {{#the-clocks}}"
+
     def clocks(self) -> str:
         rows = []
         for name, clock in self.process.clocks.items():
@@ -279,6 +285,27 @@ class Manual:
                 f"- {'' if cal.always_open else holidays}\n".replace("- \n", "")
             )
         return "\n".join(out)
+
+    def around_the_clock(self) -> str:
+        """A section on the priorities that count nights, weekends and holidays, so that someone must be on call
+        for them; its title names them, as readers search for them by name."""
+        always = {c.id for c in self.process.calendars if c.always_open}
+        night = [p for p in self.process.priorities if p.calendar in always]
+        if not night:
+            return (
+                "## Nights, weekends and on call {#on-call}\n\nEvery priority counts open hours only: no clock runs "
+                "at night, at weekends or on holidays.\n"
+            )
+        ids = ", ".join(esc(p.id) for p in night)
+        names = ", ".join(f"{esc(p.id)} ({esc(p.name)})" for p in night)
+        calendars = ", ".join(dict.fromkeys(f"“{esc(self.process.calendar(p.calendar).name)}”" for p in night))
+        one = len(night) == 1
+        return (
+            f"## {ids} at night, at weekends and on holidays: on call {{#on-call}}\n\n"
+            f"{names} {'counts' if one else 'count'} on {calendars}: {'its' if one else 'their'} clocks run at night, "
+            f"at weekends and on public holidays, so someone must be on call to answer {'it' if one else 'them'}. "
+            "The other priorities count open hours only.\n"
+        )
 
     def holidays(self) -> str:
         out = []
@@ -422,8 +449,9 @@ class Manual:
 
     def fix_window_examples(self) -> str:
         handover = next((h for h in self.process.handovers if h.fix_window), None)
+        heading = "## When the fix window opens"
         if handover is None or handover.fix_window is None:
-            return "No hand-over waits for a window.\n"
+            return f"{heading}\n\nNo hand-over waits for a window.\n"
         window = handover.fix_window
         cal = self.router.calendars[window.calendar]
         monday = self._reference_week()
@@ -457,6 +485,7 @@ class Manual:
             due = self.router.calendars[target.calendar].add(starts, target.acknowledge)
             rows.append((f"{when(handed)} — {esc(note)}", when(starts), when(due)))
         return (
+            f"{heading}: {day:%A} {window.opens:%H:%M}\n\n"  # readers search by the day
             f"For a {self.priority_badge(priority)} hand-over (acknowledgement goal {esc(target.acknowledge)}):\n\n"
             + table(
                 (
