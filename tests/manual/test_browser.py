@@ -121,6 +121,26 @@ def test_search_puts_the_right_page_first(page: Page, base_url: str, query: str,
     expect(page.locator('.md-search-result__link[href*="/verified/"]')).to_have_count(0)
 
 
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_every_page_passes_axe_in_both_palettes(page: Page, base_url: str, site: Path, scheme: str) -> None:
+    """axe-core finds no critical or serious violation on any page, in the light and the dark palette."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found = []
+    pages = sorted(str(p.parent.relative_to(site)) for p in site.rglob("index.html"))
+    assert len(pages) > 25
+    for path in pages:
+        page.goto(f"{base_url}/{'' if path == '.' else path + '/'}")
+        # no transitions, so that colours are measured as they end up, not half-way through a fade
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("critical", "serious"):
+                found.append(f"{path}: {violation['id']} ({len(violation['nodes'])}): {violation['nodes'][0]['html']}")
+    assert found == [], "\n".join(found)
+
+
 def test_dark_mode_toggle(page: Page, base_url: str) -> None:
     page.goto(base_url + "/")
     body = page.locator("body")

@@ -81,16 +81,29 @@ def new_graph(name: str, title: str, **graph_attr: str) -> graphviz.Digraph:
 
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+_ANCHOR = re.compile(r'<a ([^>]*?)xlink:title="([^"]*)">(.*?)</a>', re.S)
+
+
+def _name_textless_link(match: re.Match[str]) -> str:
+    """A link drawn as a line or a shape alone (an edge's path) is named by its tooltip; one with text keeps it."""
+    attributes, tooltip, inside = match.groups()
+    named = "" if "<text" in inside else f' aria-label="{tooltip}"'  # the tooltip is escaped for XML already
+    return f'<a {attributes}xlink:title="{tooltip}"{named}>{inside}</a>'
 
 
 def accessible(svg: str, name: str, title: str, description: str) -> str:
-    """The SVG with a title and description for screen readers, without graphviz's version comment."""
+    """The SVG with a title and description for screen readers, without graphviz's version comment and without
+    the titles graphviz gives each node and edge (its internal names, which a screen reader would read out). A
+    diagram with links is a group, not an image, so that its links stay reachable and are named by their text."""
     svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
     svg = re.sub(r"<\?xml[^>]*>\n?|<!DOCTYPE[^>]*>\n?", "", svg)
+    svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
     match = _SVG_OPEN.search(svg)
     if not match:
         raise ValueError("graphviz did not produce an SVG")
-    opening = match.group(0)[:-1] + (f' role="img" aria-labelledby="{name}-title {name}-desc" class="cep-diagram">')
+    svg = _ANCHOR.sub(_name_textless_link, svg)
+    role = "group" if "<a " in svg else "img"
+    opening = match.group(0)[:-1] + f' role="{role}" aria-labelledby="{name}-title {name}-desc" class="cep-diagram">'
     svg = re.sub(r'\bid="(a_)?(node|edge|clust|graph)(\d+)"', rf'id="{name}-\1\2\3"', svg)  # unique on a page
     head = (
         f'<title id="{name}-title">{html.escape(title)}</title><desc id="{name}-desc">{html.escape(description)}</desc>'

@@ -529,7 +529,8 @@ class Manual:
     def template_section(self, template: Template) -> str:
         to = "the customer" if template.to == "customer" else self.tier(template.to)
         checklist = "".join(
-            f"- [ ] **{esc(f.name)}** — {self._required(f.required, f.required_when)}"
+            # a box to tick on paper, not a form control without a label
+            f'- <span aria-hidden="true">☐</span> **{esc(f.name)}** — {self._required(f.required, f.required_when)}'
             + (f" ({esc(f.hint)})" if f.hint else "")
             + "\n"
             for f in template.fields

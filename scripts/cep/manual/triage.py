@@ -129,15 +129,16 @@ def triage_page(process: Process, year: int) -> str:
         "reproduced": f"Has {esc(process.tier(process.default_route.tier).short_name)} reproduced it?",
     }
     fields = "".join(
-        f'<p><label for="cep-{name}">{labels[name]}</label><br><select id="cep-{name}" name="{name}">'
+        # each control inside its label: the print page renames ids, which would cut a label from its control
+        f'<p><label>{labels[name]}<br><select id="cep-{name}" name="{name}">'
         + "".join(f'<option value="{attr(v)}">{esc(text)}</option>' for v, text in values)
-        + "</select></p>"
+        + "</select></label></p>"
         for name, values in options.items()
     )
     form = (
         f'<form id="cep-triage" class="cep-triage" hidden>{fields}'
-        f'<p><label for="cep-when">When the customer reported it ({esc(data["zone"])})</label><br>'
-        '<input id="cep-when" name="when" type="datetime-local" required></p></form>'
+        f"<p><label>When the customer reported it ({esc(data['zone'])})<br>"
+        '<input id="cep-when" name="when" type="datetime-local" required></label></p></form>'
         '<div id="cep-answer" class="cep-answer" aria-live="polite"></div>'
         f'<script type="application/json" id="cep-triage-data">{payload}</script>'
     )

@@ -108,8 +108,10 @@
 
   var form = document.getElementById("cep-triage");
   var box = document.getElementById("cep-answer");
-  form.hidden = false;
   var when = document.getElementById("cep-when");
+  // The print page renames the form's ids: there the decision table stands alone, as without JavaScript.
+  if (!form || !box || !when) return;
+  form.hidden = false;
   var now = parts(Date.now(), data.zone);
   when.value = iso(now.year, now.month, now.day) + "T" + String(now.hour).padStart(2, "0") + ":" +
     String(now.minute).padStart(2, "0");
