@@ -318,7 +318,7 @@ def _parser() -> argparse.ArgumentParser:
         help="run a load scenario through the process: what breaks first at 1x, 2x, 3x volume",
         description="A discrete-event simulation (SimPy) of the process under a load scenario. Writes the "
         "simulated ticket histories in the format cep report reads, and a summary of time-goal attainment, "
-        "utilisation and queues with 95 %% confidence intervals across replications.",
+        "utilisation and queues with 95 % confidence intervals across replications.",
     )
     simulate.add_argument("--process", type=Path, default=DEFAULT_PROCESS)
     simulate.add_argument("--scenario", type=Path, help="a load scenario (YAML); default: the one cep ships")
