@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-NODE := tests/jira/node
+NODE := tests/node
 NODE_STAMP := $(NODE)/node_modules/.installed
 REPORTS := reports
 
@@ -14,11 +14,12 @@ REPORTS := reports
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-system-deps: ## install Debian's graphviz, chromium, nodejs and npm when they are missing
+system-deps: ## install Debian's graphviz, chromium, nodejs, npm and a Java runtime when they are missing
 	@missing=""; command -v dot >/dev/null || missing="$$missing graphviz"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=sudo; \
 	  else echo "error: please install these Debian packages:$$missing (apt-get install$$missing)" >&2; exit 1; fi; \

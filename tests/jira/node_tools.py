@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-NODE = Path(__file__).parent / "node"
+NODE = Path(__file__).parents[1] / "node"
 SPEC = Path(__file__).parent / "atlassian" / "jira-platform-openapi.json"
 
 

@@ -344,3 +344,31 @@ def test_each_playbook_gives_its_readers_their_own_deadlines(site: Path, process
         assert f"{pr.id} {pr.name} {pr.first_response} {pr.resolution}" in agent
     developer = deadlines("developer")
     assert "P4 Low 30 business days Business hours" in developer and "priority first response" not in developer
+
+
+# What the W3C's checker reports in markup the project does not write, each with where it comes from.
+THEIRS = (
+    # mkdocs-material: its drawer and search toggles are checkboxes with autocomplete="off", its nav labels
+    # carry tabindex=""
+    "Attribute “autocomplete” is only allowed when the input type is",
+    "Bad value “” for attribute “tabindex” on element “label”",
+    # mkdocs-print-site-plugin: its sections carry heading-number, and its style sits after the content
+    "Attribute “heading-number” not allowed on element “section”",
+    "A “style” element in “body” must be the first child of its parent.",
+)
+
+
+def test_the_w3c_checker_finds_no_error_in_the_projects_own_markup(site: Path) -> None:
+    vnu = ROOT / "tests" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    pages = sorted(str(p) for p in site.rglob("*.html"))
+    done = subprocess.run(
+        ["java", "-jar", str(vnu), "--errors-only", "--format", "json", *pages], capture_output=True, text=True
+    )
+    errors = json.loads(done.stderr)["messages"]
+    assert len(pages) > 25 and done.returncode in (0, 1)
+    ours = [
+        f"{m['url'].rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in errors
+        if not m["message"].startswith(THEIRS)
+    ]
+    assert ours == [], "\n".join(ours[:40])  # duplicate ids on the print page included

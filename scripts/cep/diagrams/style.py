@@ -104,7 +104,8 @@ def accessible(svg: str, name: str, title: str, description: str) -> str:
     svg = _ANCHOR.sub(_name_textless_link, svg)
     role = "group" if "<a " in svg else "img"
     opening = match.group(0)[:-1] + f' role="{role}" aria-labelledby="{name}-title {name}-desc" class="cep-diagram">'
-    svg = re.sub(r'\bid="(a_)?(node|edge|clust|graph)(\d+)"', rf'id="{name}-\1\2\3"', svg)  # unique on a page
+    # unique on a page (an edge's label link is `a_edgeN-label`, the hyphen written as &#45;)
+    svg = re.sub(r'\bid="(a_)?(node|edge|clust|graph)(\d+)((?:&#45;|-)label)?"', rf'id="{name}-\1\2\3\4"', svg)
     head = (
         f'<title id="{name}-title">{html.escape(title)}</title><desc id="{name}-desc">{html.escape(description)}</desc>'
     )

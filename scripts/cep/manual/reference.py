@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
@@ -65,6 +66,11 @@ class Manual:
         depth = here.count("/") + (0 if here == "index.md" or here.endswith("/index.md") else 1)
         # SVG 2 `href` rather than `xlink:href`, so that the print page rewrites these links like all the others.
         svg = place(self.svg(name), "../" * depth).replace(" xlink:href=", " href=")
+        # ids unique on the whole site: the print page puts every page, and so a diagram shown twice, on one page
+        page = re.sub(r"[^a-z0-9]+", "-", here.removesuffix(".md").lower()).strip("-")
+        svg = svg.replace(f'id="{name}-', f'id="{page}-{name}-').replace(
+            f'aria-labelledby="{name}-title {name}-desc"', f'aria-labelledby="{page}-{name}-title {page}-{name}-desc"'
+        )
         download = pages.relative(here, f"diagrams/{name}.svg")
         return f'<div class="cep-diagram-wrap">{svg}</div>\n\n[Open the diagram on its own]({download})\n'
 
@@ -441,7 +447,7 @@ class Manual:
             if not h.has_time_goal:
                 lines.append("no time goal")
             out.append(
-                f"### {esc(h.name)} {{#{pages.anchor('handover', h.id)}}}\n\n{esc(h.summary)}\n\n{bullets(lines)}"
+                f"## {esc(h.name)} {{#{pages.anchor('handover', h.id)}}}\n\n{esc(h.summary)}\n\n{bullets(lines)}"
             )
             if h.fix_window:
                 out.append(f'\n!!! info "The fix window"\n    {esc(h.fix_window.summary)}\n')
@@ -537,7 +543,7 @@ class Manual:
         )
         block = "\n".join(f"    *{f.name}*:" for f in template.fields)
         return (
-            f"### {esc(template.name)} {{#{pages.anchor('template', template.id)}}}\n\n{esc(template.summary)} "
+            f"## {esc(template.name)} {{#{pages.anchor('template', template.id)}}}\n\n{esc(template.summary)} "
             f"From {self.tier(template.from_tier)} to {to}.\n\n"
             f'=== "Checklist"\n\n{_indent(checklist)}\n'
             f'=== "Copy into a Jira description"\n\n    ```text\n{_indent(block)}\n    ```\n\n'

@@ -28,7 +28,7 @@ def verified_behaviour(features: list[Feature], results: dict[tuple[str, str], s
             steps = "".join(f"    **{esc(s.keyword)}** {esc(s.text)}  \n" for s in scenario.steps)
             out.append(
                 f"??? {'success' if 'passed' in status else 'failure' if 'failed' in status else 'note'} "
-                f'"{status} — {scenario.name.replace(chr(34), chr(39))}"\n\n{steps}\n'
+                f'"{status} — {esc(scenario.name.replace(chr(34), chr(39)))}"\n\n{steps}\n'
             )
             if scenario.examples:
                 header, *rows = scenario.examples
