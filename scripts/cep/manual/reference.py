@@ -650,7 +650,7 @@ class Manual:
             for pr in p.priorities
         ]
         return (
-            "## Your deadlines\n\nThe first response and resolution clocks started when the customer opened the "
+            "### Your deadlines\n\nThe first response and resolution clocks started when the customer opened the "
             "ticket, not when it reached you; the resolution clock pauses while the ticket waits for the customer. "
             + self.link(pages.RIGHT_NOW, "Right now")
             + " gives the exact date and time for a ticket.\n\n"
@@ -661,7 +661,9 @@ class Manual:
         p = self.process
         role = p.role(role_id)
         tiers = [t.id for t in p.tiers if t.owner == role_id]
-        out = [f"## Your job\n\n{numbered(esc(r) for r in role.responsibilities)}"]
+        before = [f"### Your job\n\n{numbered(esc(r) for r in role.responsibilities)}"]
+        during: list[str] = []
+        after: list[str] = []
         incoming = [t for t in p.triggers if t.route in tiers]
         handed = [h for h in p.handovers if h.to_tier in tiers]
         if incoming or handed:
@@ -684,10 +686,10 @@ class Manual:
                 if timed and any(t in ack.tiers for t in tiers)
                 else ""
             )
-            out.append(f"## When tickets reach you\n\n{numbered(lines)}\n{goal}\n")
+            during.append(f"### When tickets reach you\n\n{numbered(lines)}\n{goal}\n")
         if p.default_route.tier in tiers:
-            out.append(
-                "## Triage every request\n\n"
+            during.append(
+                "### Triage every request\n\n"
                 + numbered(
                     [
                         "Set the category, the urgency and the impact; the "
@@ -697,6 +699,8 @@ class Manual:
                         + self.link(pages.TRIGGERS, "escalation triggers")
                         + " in order; the first that matches "
                         "decides where the ticket goes and which channels to post in.",
+                        "When unsure between two levels of urgency or impact, choose the more severe one: a priority "
+                        "can be lowered later, a missed goal cannot be undone.",
                         "Fill in the hand-over template completely: an incomplete escalation comes back to you.",
                         f"{esc(p.default_route.summary)}",
                     ]
@@ -704,8 +708,8 @@ class Manual:
             )
         outgoing = [t for t in p.templates if t.from_tier in tiers]
         if outgoing:
-            out.append(
-                "## What you fill in\n\n"
+            before.append(
+                "### What you fill in\n\n"
                 + numbered(
                     f"{self.template_link(t.id)} — to {'the customer' if t.to == 'customer' else self.tier(t.to)}: "
                     + ", ".join(
@@ -718,8 +722,8 @@ class Manual:
             )
         mine = [h for h in p.handovers if h.from_tier in tiers]
         if mine:
-            out.append(
-                "## When you hand over\n\n"
+            during.append(
+                "### When you hand over\n\n"
                 + numbered(
                     f"{esc(h.name)} to {self.tier(h.to_tier)}: {esc(h.summary)} "
                     + self.link(pages.HANDOVERS, "Details", "handover", h.id)
@@ -727,25 +731,31 @@ class Manual:
                 )
             )
         if tiers:
-            out.append(self._deadlines(p.default_route.tier in tiers))
+            during.append(self._deadlines(p.default_route.tier in tiers))
         posts = [c for c in p.channels if role_id in c.members]
         if posts:
-            out.append(
-                "## Where you post and read\n\n" + numbered(f"{self.channel(c.id)} — {esc(c.purpose)}" for c in posts)
+            before.append(
+                "### Where you post and read\n\n" + numbered(f"{self.channel(c.id)} — {esc(c.purpose)}" for c in posts)
             )
         reviews = [c for c in p.clocks.values() if c.owner == role_id]
         alerts = [r for r in p.breaches if r.alert == role_id or any(t in r.tiers for t in tiers)]
         if reviews or alerts:
             lines = [f"{esc(c.name)}: {esc(c.summary)} Goal: {esc(c.target or '')}." for c in reviews]
             lines += [f"{esc(r.name)}: {esc(r.summary)}" for r in alerts]
-            out.append(
-                "## Your time goals and alerts\n\n"
+            after.append(
+                "### Your time goals and alerts\n\n"
                 + numbered(lines)
                 + "\nSee "
                 + self.link(pages.BREACHES, "at-risk and breach rules")
                 + ".\n"
             )
-        return "\n".join(out)
+        # Before / during / after, as incident manuals are read: what to have ready, what to do, what to watch.
+        moments = (
+            ("Before a ticket comes: be ready", before),
+            ("During: when a ticket reaches you", during),
+            ("After: watch the clocks", after),
+        )
+        return "\n".join(f"## {title}\n\n" + "\n".join(parts) for title, parts in moments if parts)
 
 
 def section(kind: str, ident: str, title: str, body: str) -> str:
