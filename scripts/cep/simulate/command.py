@@ -78,7 +78,9 @@ def summary_text(summary: dict[str, Any]) -> str:
 
 def smallest_staff(process: Process, scenario: Scenario) -> dict[str, int] | None:
     """The fewest people per tier that hold every goal: from one each, add a person where it lifts the worst
-    goal most, until all hold (None if the search gives up)."""
+    goal most, until all hold; then take away, tier by tier, every person the goals still hold without (the
+    greedy climb can overshoot where a person lifts the worst goal a little by chance). None if the search gives
+    up."""
     tiers = list(scenario.staff)
     staff = {tier: 1 for tier in tiers}
     quick = replace(scenario, replications=min(scenario.replications, 3))
@@ -91,12 +93,17 @@ def smallest_staff(process: Process, scenario: Scenario) -> dict[str, int] | Non
     holds, _ = worst(staff)
     for _ in range(SEARCH_LIMIT):
         if holds:
-            return staff
+            break
         tried = {tier: worst({**staff, tier: staff[tier] + 1}) for tier in tiers}
         best = max(tiers, key=lambda tier: (tried[tier][0], tried[tier][1], -tiers.index(tier)))
         staff[best] += 1
         holds = tried[best][0]
-    return staff if holds else None
+    if not holds:
+        return None
+    for tier in tiers:
+        while staff[tier] > 1 and worst({**staff, tier: staff[tier] - 1})[0]:
+            staff[tier] -= 1
+    return staff
 
 
 def sweep(process: Process, scenario: Scenario, volumes: list[float]) -> dict[str, Any]:
