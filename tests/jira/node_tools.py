@@ -1,5 +1,5 @@
-"""The Node tools the Jira tests use, installed by `make install` from `node/package.json`: Atlassian's JQL grammar
-(@atlassianlabs/jql-ast) and Stoplight's Prism mock server, run on Atlassian's platform spec."""
+"""The Node tools the Jira tests use, installed by `make install` from `tests/node/package.json`: Atlassian's JQL
+grammar (@atlassianlabs/jql-ast) and Stoplight's Prism mock server, run on Atlassian's platform spec."""
 
 from __future__ import annotations
 
