@@ -30,7 +30,11 @@ def screens(ctx: Context) -> Iterator[Step]:
     ids = _screen_ids(ctx)
     names = {s["id"]: s["name"] for s in ctx.site.pages("/rest/api/3/screens", id=ids)} if ids else {}
     for screen in ids:
-        tab = ctx.site.get(f"/rest/api/3/screens/{screen}/tabs")[0]
+        tabs = ctx.site.get(f"/rest/api/3/screens/{screen}/tabs")
+        if not tabs:
+            yield Step("screens", "wait", str(names.get(screen, screen)), "it has no tab: add one by hand")
+            continue
+        tab = tabs[0]
         path = f"/rest/api/3/screens/{screen}/tabs/{tab['id']}/fields"
         have = {f["id"] for f in ctx.site.get(path)}
         missing = [name for name in wanted if not ctx.id_of("field", name) or ctx.id_of("field", name) not in have]
