@@ -19,7 +19,9 @@ from playwright.sync_api import Browser, expect, sync_playwright
 from cep.definition.loader import load_process
 from cep.routing.router import Router
 from cep.routing.tickets import Ticket
-from project import build_manual, copy_project
+from project import ROOT, build_manual, copy_project
+
+SCREENSHOTS = ROOT / "reports" / "screenshots"
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -114,6 +116,8 @@ def test_the_form_answers_in_one_screen_and_the_table_works_without_javascript(b
         expect(answer.locator("h2")).to_have_text("Priority P1: it goes to Project Manager")
         expect(answer).to_contain_text("#cep-incidents")
         expect(answer).to_contain_text("First response: by Sat 2027-03-06 03:00")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "right-now-phone.png"))  # the one screen an agent sees
         page.close()
         bare = browser.new_page(java_script_enabled=False)
         bare.goto(url)
