@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..definition.model import Process
+from ..routing.calendars import BusinessCalendar
 from ..routing.router import Router
 from ..routing.tickets import Ticket
 from . import automation as kinds
@@ -33,8 +34,6 @@ from .names import NO, YES, JiraNames
 from .service_management import sla_name
 
 _WHEN = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # routing does not depend on it; deadlines are not compared
-# hand-overs happen then, and on the Monday before a public-holiday Wednesday, whose fix window opens a day late
-_HANDED_OVER = (_WHEN, datetime(2026, 12, 14, 9, 0, tzinfo=UTC))
 _NOW = re.compile(r'\{\{now\.convertToTimeZone\("([^"]+)"\)\.format\("([^"]+)"\)\}\}')
 _CATEGORY = {"TODO": "To Do", "IN_PROGRESS": "In Progress", "DONE": "Done"}  # as JQL's statusCategory names them
 _JAVA_DATE = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "'T'": "T"}
@@ -239,6 +238,12 @@ class Check:
         self.rules = rules if rules is not None else bundle["automation"]
         self.workflow = bundle["workflows"][0]
         self.cases = 0
+        # hand-overs happen then, and two days before each holiday on a fix window's day (it opens late that week)
+        self.handed_over = [_WHEN]
+        for window in (h.fix_window for h in process.handovers if h.fix_window):
+            calendar = BusinessCalendar(process.calendar(window.calendar))
+            closed = [d for d, _ in calendar.holidays_in([_WHEN.year, _WHEN.year + 1]) if d.weekday() == window.weekday]
+            self.handed_over += [datetime.combine(day - timedelta(days=2), _WHEN.timetz()) for day in closed]
         self.template_fields = {  # Jira name → the field's id in the definition
             self.names.template_field(f).lower(): f.id
             for t in process.templates
@@ -291,7 +296,7 @@ class Check:
                 # over the ticket's life each channel hears of it once: announced when it was returned, escalated now
                 want = self.expected(complete)
                 yield self._compare(f"{case} returned, completed and resubmitted", issue, want)
-            for (tier, handover), when in itertools.product(coders, _HANDED_OVER):
+            for (tier, handover), when in itertools.product(coders, self.handed_over):
                 issue = jira.create({**base, **filled})
                 if issue.fields.get(f["tier"].lower()) != tier:
                     continue  # this kind of ticket never reaches that tier by routing

@@ -19,7 +19,7 @@ from . import jira_page, pages
 from .changelog import changelog
 from .health import process_health
 from .plugin import JIRA_BUNDLE, ManualPlugin
-from .reference import Manual
+from .reference import TIE_BREAKER, Manual
 from .scenarios import verified_behaviour
 from .text import esc
 from .triage import triage_page
@@ -109,6 +109,7 @@ def define_env(env: Any) -> None:
     env.variables["process_name"] = esc(meta.name)  # variables are placed in Markdown as they are: escaped here
     env.variables["process_version"] = esc(meta.version)
     env.variables["returned_status"] = esc(plugin.process.jira.returned)
+    env.variables["tie_breaker"] = TIE_BREAKER
     env.variables["triage_tier"] = esc(plugin.process.tier(plugin.process.default_route.tier).short_name)
 
     @env.macro

@@ -217,7 +217,7 @@ class Manual:
         return (
             '<div class="cep-card" markdown>\n\n'
             f"## Priority\n\n{matrix}\n{floors} "
-            "When unsure between two levels, pick the higher one.\n\n"
+            f"{TIE_BREAKER}\n\n"
             f"## Where it goes (first match wins)\n\n{triggers}\n"
             f"Nothing matches: it stays with {self.tier(p.default_route.tier)}.\n\n"
             f"## Time goals\n\n{goals}\n## Channels\n\n{channels}\n</div>\n"
@@ -699,8 +699,7 @@ class Manual:
                         + self.link(pages.TRIGGERS, "escalation triggers")
                         + " in order; the first that matches "
                         "decides where the ticket goes and which channels to post in.",
-                        "When unsure between two levels of urgency or impact, choose the more severe one: a priority "
-                        "can be lowered later, a missed goal cannot be undone.",
+                        TIE_BREAKER,
                         "Fill in the hand-over template completely: an incomplete escalation comes back to you.",
                         f"{esc(p.default_route.summary)}",
                     ]
@@ -756,6 +755,9 @@ class Manual:
             ("After: watch the clocks", after),
         )
         return "\n".join(f"## {title}\n\n" + "\n".join(parts) for title, parts in moments if parts)
+
+
+TIE_BREAKER = "When unsure between two levels of urgency or impact, pick the higher one."  # one wording everywhere
 
 
 def section(kind: str, ident: str, title: str, body: str) -> str:
