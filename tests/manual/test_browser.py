@@ -162,6 +162,64 @@ def test_the_manual_shows_the_four_diagrams(page: Page, base_url: str) -> None:
     expect(page).to_have_url(re.compile(r"/reference/tiers-and-roles/#tier-"))
 
 
+# Each diagram as it is drawn on the page: its title, its drawn width, its width on the screen, its box's width, and
+# the size on the screen of its smallest text.
+SIZES = """() => [...document.querySelectorAll('svg.cep-diagram')].map(svg => {
+  const scale = svg.getBoundingClientRect().width / (svg.viewBox.baseVal.width * 4 / 3);
+  const smallest = Math.min(...[...svg.querySelectorAll('text')].map(t => Number(t.getAttribute('font-size'))));
+  return {title: svg.querySelector('title').textContent, width: svg.getBoundingClientRect().width,
+          box: svg.parentElement.clientWidth, text: smallest * 4 / 3 * scale};
+})"""
+LEGIBLE = 9  # CSS pixels: the smallest text a reader can still make out
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_diagrams_are_legible_where_they_appear(browser: Browser, base_url: str, width: int) -> None:
+    """Every diagram's smallest text is legible in the column; one wider than its box scrolls in the box, never the
+    page; the home page's picture fits whole, even on a phone; the four on the diagrams page fit at 1280 px."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        for path in ("/", "/reference/diagrams/"):
+            page.goto(base_url + path)
+            drawn = page.evaluate(SIZES)
+            assert drawn, path
+            for diagram in drawn:
+                assert diagram["text"] >= LEGIBLE, (width, path, diagram)
+                if path == "/" or width == 1280:
+                    assert diagram["width"] <= diagram["box"] + 1, (width, path, diagram)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        assert [d["title"] for d in drawn] == [
+            "Escalation flow",
+            "Service blueprint",
+            "Communication map",
+            "Priority matrix",
+        ]
+    finally:
+        page.close()
+
+
+def test_a_diagram_zooms_fits_and_pans(browser: Browser, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(base_url + "/reference/diagrams/")
+        flow = page.locator(".cep-diagram-wrap").first
+        svg = flow.locator("svg")
+        start = svg.bounding_box()["width"]
+        page.get_by_role("button", name="Zoom in").first.click()
+        expect(svg).to_have_js_property("clientWidth", round(start * 1.25))
+        page.get_by_role("button", name="Fit to the page").first.click()
+        expect(svg).to_have_js_property("clientWidth", round(start))
+        box = flow.bounding_box()
+        # drag the diagram to the left with the mouse, from a point with no link under it
+        page.mouse.move(box["x"] + box["width"] - 10, box["y"] + 10)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 10, box["y"] + 10, steps=5)
+        page.mouse.up()
+        assert flow.evaluate("wrap => wrap.scrollLeft") > 0
+    finally:
+        page.close()
+
+
 def test_process_health_and_changelog_pages_render(page: Page, base_url: str, process: Process) -> None:
     page.goto(base_url + "/health/")
     expect(page.locator(".admonition.success")).to_contain_text("Sound: no errors, no warnings")

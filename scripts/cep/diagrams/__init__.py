@@ -9,7 +9,7 @@ import graphviz
 
 from ..definition.model import Process
 from ..problems import UsageError
-from . import blueprint, communication, flow, matrix
+from . import blueprint, communication, flow, matrix, overview
 from .style import accessible
 
 DIAGRAMS: dict[str, Callable[[Process], tuple[graphviz.Digraph, str, str]]] = {
@@ -17,6 +17,7 @@ DIAGRAMS: dict[str, Callable[[Process], tuple[graphviz.Digraph, str, str]]] = {
     "blueprint": blueprint.build,
     "communication": communication.build,
     "matrix": matrix.build,
+    "overview": overview.build,
 }
 INSTALL_HINT = "Graphviz's `dot` is not installed: install it with `apt-get install graphviz` (Debian/Ubuntu)"
 

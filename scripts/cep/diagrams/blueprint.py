@@ -8,16 +8,16 @@ import graphviz
 
 from ..definition.model import Process
 from ..manual import pages
-from .style import FILLS, FREE, href, label, new_graph, node_id
+from .style import FILLS, FREE, href, html_text, label, new_graph, node_id, wrap
 
 
 def _goals(process: Process, attribute: str) -> str:
-    return " · ".join(f"{p.id} {getattr(p, attribute)}" for p in process.priorities)
+    return "\n".join(f"{p.id} {getattr(p, attribute)}" for p in process.priorities)  # one a line: narrow
 
 
 def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
     title = "Service blueprint"
-    graph = new_graph("blueprint", title, rankdir="TB", nodesep="0.4", ranksep="0.6", newrank="true")
+    graph = new_graph("blueprint", title, rankdir="TB", nodesep="0.25", ranksep="0.5", newrank="true")
     tiers = {t.id: t for t in process.tiers}
     contact = process.communication.customer_contact
     front = [t for t in process.tiers if t.talks_to_customers]
@@ -86,15 +86,13 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
             if h.from_tier == tier.id
         ]
         lanes.append((f"Backstage — {tier.name}", steps))
-    systems = [("jira", "Jira: tickets, queues, time goals", {})]
-    systems += [
-        (
-            node_id("channel", c.id, i),
-            c.id,
-            {"href": href(pages.COMMUNICATION, "channel", c.id), "fillcolor": FILLS["channel"]},
-        )
+    rows = "".join(
+        f'<TR><TD PORT="c{i}" HREF="{html_text(href(pages.COMMUNICATION, "channel", c.id))}" '
+        f'TITLE="{html_text(c.purpose)}" BGCOLOR="{FILLS["channel"]}">{html_text(c.id)}</TD></TR>'
         for i, c in enumerate(process.channels)
-    ]
+    )
+    slack = f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3"><TR><TD>Slack</TD></TR>{rows}</TABLE>>'
+    systems = [("jira", "Jira: tickets, queues, time goals", {}), ("slack", slack, {"shape": "plain"})]
     lanes.append(("Support systems", systems))
 
     previous = ""
@@ -105,9 +103,13 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
             if not steps:  # the line of visibility
                 row.node(head, label(f"— {lane} —"), shape="plaintext", style="", fontcolor="#9e9e9e", **FREE)
             else:
-                row.node(head, label(lane), shape="plaintext", style="", fontsize="13", **FREE)
+                row.node(head, label(wrap(lane, 18)), shape="plaintext", style="", fontsize="13", **FREE)
             for ident, text, attrs in steps:
-                row.node(ident, label(text), **{"fillcolor": FILLS["customer" if n == 0 else "step"], **attrs})
+                row.node(
+                    ident,
+                    text if text.startswith("<") else label("\n".join(wrap(line, 28) for line in text.split("\n"))),
+                    **{"fillcolor": FILLS["customer" if n == 0 else "step"], **attrs},
+                )
         if previous:
             graph.edge(previous, head, style="invis", weight="10")
         for (a, _, _), (b, _, _) in itertools.pairwise(steps):
@@ -136,7 +138,7 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
             label=label(f"updates through {tiers[contact].short_name}"),
             constraint="false",
         )
-    channels = {c.id: node_id("channel", c.id, i) for i, c in enumerate(process.channels)}
+    channels = {c.id: f"slack:c{i}" for i, c in enumerate(process.channels)}
     posts = {
         (node_id("send", t.id, i), channels[channel])
         for i, t in enumerate(process.templates)

@@ -6,12 +6,12 @@ import graphviz
 
 from ..definition.model import Process
 from ..manual import pages
-from .style import FILLS, FONT, href, label, new_graph, node_id
+from .style import FILLS, FONT, href, label, new_graph, node_id, wrap
 
 
 def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
     title = "Escalation flow"
-    graph = new_graph("flow", title, rankdir="LR", compound="true", nodesep="0.5", ranksep="1.2")
+    graph = new_graph("flow", title, rankdir="TB", compound="true", nodesep="0.35", ranksep="0.9")
     roles = {r.id: r for r in process.roles}
     tier_nodes = {t.id: node_id("tier", t.id, i) for i, t in enumerate(process.tiers)}
     for i, tier in enumerate(process.tiers):
@@ -23,6 +23,7 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
                 color="#9fa8da",
                 href=href(pages.TIERS_AND_ROLES, "tier", tier.id),
                 fontname=FONT,
+                fontsize="14",
             )
             cluster.node(
                 tier_nodes[tier.id],
@@ -34,20 +35,29 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
     triage = tier_nodes[process.default_route.tier]
     arrive = "arrive"
     graph.node(arrive, "A customer request arrives", shape="oval", fillcolor=FILLS["customer"])
-    graph.edge(arrive, triage, label="triage: category, urgency, impact → priority", href=href(pages.PRIORITISATION))
+    graph.edge(
+        arrive,
+        triage,
+        label=label(wrap("triage: category, urgency, impact → priority")),
+        href=href(pages.PRIORITISATION),
+    )
     for n, trigger in enumerate(process.triggers, start=1):
         graph.edge(
             triage,
             tier_nodes[trigger.route],
-            label=label(f"{n}. {trigger.name}: {trigger.when.describe(process.domains())}"),
+            label=label(wrap(f"{n}. {trigger.name}")),
             href=href(pages.TRIGGERS, "trigger", trigger.id),
-            tooltip=label(trigger.summary),
+            tooltip=label(f"{n}. {trigger.name}: {trigger.when.describe(process.domains())}"),
         )
     stays = "stays"
     triage_name = process.tier(process.default_route.tier).short_name
     graph.node(stays, label(f"Resolved at {triage_name}"), shape="oval", fillcolor=FILLS["customer"])
     graph.edge(
-        triage, stays, label=label(f"no trigger matched: {process.default_route.summary}"), href=href(pages.TRIGGERS)
+        triage,
+        stays,
+        label="no trigger matched",
+        tooltip=label(process.default_route.summary),
+        href=href(pages.TRIGGERS),
     )
     for handover in process.handovers:
         text = handover.name
@@ -61,28 +71,31 @@ def build(process: Process) -> tuple[graphviz.Digraph, str, str]:
         graph.edge(
             tier_nodes[handover.from_tier],
             tier_nodes[handover.to_tier],
-            label=label(text),
+            label=label(wrap(text, 30)),
             href=href(pages.HANDOVERS, "handover", handover.id),
             penwidth="2",
         )
     alerted = {r.alert for r in process.breaches if r.alert}
-    for role_id in sorted(alerted):
-        role = roles.get(role_id)
-        graph.node(
-            node_id("role", role_id, 0),
-            label(role.name if role else role_id),
-            shape="ellipse",
-            fillcolor=FILLS["role"],
-            href=href(pages.TIERS_AND_ROLES, "role", role_id),
-        )
+    with graph.subgraph() as bottom:  # the people alerted sit below the tiers, out of the triggers' way
+        bottom.attr(rank="sink")
+        for role_id in sorted(alerted):
+            role = roles.get(role_id)
+            bottom.node(
+                node_id("role", role_id, 0),
+                label(role.name if role else role_id),
+                shape="ellipse",
+                fillcolor=FILLS["role"],
+                href=href(pages.TIERS_AND_ROLES, "role", role_id),
+            )
     for rule in process.breaches:
         text = f"{rule.name}: missed goal ({', '.join(rule.priorities)})"
-        for tier in rule.tiers:
+        for n, tier in enumerate(rule.tiers):
             target = tier_nodes[rule.escalate_to] if rule.escalate_to else node_id("role", rule.alert or "", 0)
             graph.edge(
                 tier_nodes[tier],
                 target,
-                label=label(text),
+                label=label(wrap(text)) if n == 0 else "",  # one label per rule, its edges drawn alike
+                tooltip=label(text),
                 style="dashed",
                 href=href(pages.BREACHES),
                 constraint="false",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from collections.abc import Callable
 
 import graphviz
@@ -33,6 +34,11 @@ def label(text: str) -> str:
     """Text for a plain graphviz label, shown as written: backslashes (\\N), <...> (HTML labels) and character
     entities (graphviz reads &amp; as &) lose their special meaning."""
     return graphviz.escape(text.replace("&", "&amp;"))
+
+
+def wrap(text: str, width: int = 24) -> str:
+    """Text broken into short lines, so that a label does not widen the diagram."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
 
 
 def html_text(text: str) -> str:
@@ -104,8 +110,9 @@ def accessible(svg: str, name: str, title: str, description: str) -> str:
     svg = _ANCHOR.sub(_name_textless_link, svg)
     role = "group" if "<a " in svg else "img"
     opening = match.group(0)[:-1] + f' role="{role}" aria-labelledby="{name}-title {name}-desc" class="cep-diagram">'
-    # unique on a page (an edge's label link is `a_edgeN-label`, the hyphen written as &#45;)
-    svg = re.sub(r'\bid="(a_)?(node|edge|clust|graph)(\d+)((?:&#45;|-)label)?"', rf'id="{name}-\1\2\3\4"', svg)
+    # unique on a page (an edge's label link is `a_edgeN-label`, the hyphen written as &#45;; a link in a table
+    # cell is `a_nodeN_M`)
+    svg = re.sub(r'\bid="(a_)?(node|edge|clust|graph)(\d+(?:_\d+)?)((?:&#45;|-)label)?"', rf'id="{name}-\1\2\3\4"', svg)
     head = (
         f'<title id="{name}-title">{html.escape(title)}</title><desc id="{name}-desc">{html.escape(description)}</desc>'
     )

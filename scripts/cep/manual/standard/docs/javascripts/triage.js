@@ -86,14 +86,16 @@
     box.textContent = "";
     function line(tag, text) { var e = document.createElement(tag); e.textContent = text; box.appendChild(e); return e; }
     line("h2", "Priority " + k.priority + (k.stays ? ": it stays with " : ": it goes to ") + k.route);
-    if (k.trigger) line("p", "Because of the trigger: " + k.trigger + ".");
     line("p", k.channels.length ? "Post in: " + k.channels.join(", ") + "." : "No channel to post in.");
+    // the deadlines next, so that they too are on a phone's first screen; the reasons follow
+    line("p", "Deadlines (" + data.zone + " time):").className = "cep-deadlines-head";
     var list = line("ul", "");
     result.deadlines.forEach(function (d) {
       var item = document.createElement("li");
-      item.textContent = d.name + ": by " + show(d.due) + " (" + data.zone + ")";
+      item.textContent = d.name + ": by " + show(d.due);
       list.appendChild(item);
     });
+    if (k.trigger) line("p", "Because of the trigger: " + k.trigger + ".");
     if (k.template) line("p", "Fill in the " + k.template + ": " + k.fields.join(", ") + ".");
     line("p", k.breach);
   }
