@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import UTC, datetime
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -330,6 +331,57 @@ def test_the_defects_readers_met_are_gone(site: Path) -> None:
     assert 'goes back to Tier 1\n(status "Returned to Tier 1")' in templates or (
         'goes back to Tier 1 (status "Returned to Tier 1")' in re.sub(r"\s+", " ", templates)
     )
+
+
+def test_who_does_what_informs_everyone_a_p1_only_trigger_reaches(site: Path, process: Process) -> None:
+    """Every ticket a P1-only trigger takes is announced too, so the announcement's channel members hear of it."""
+    roles_page = page(site, "reference/tiers-and-roles")
+    table = roles_page[roles_page.index('id="who-does-what"') :]
+    header = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
+    p1_only = next(t for t in process.triggers if t.when.allowed("priority") == frozenset({"P1"}))
+    row = re.search(rf"<tr>\s*<td[^>]*>Escalate: {re.escape(escape(p1_only.name))}</td>(.*?)</tr>", table, re.S)
+    assert row, p1_only.name
+    cells = dict(
+        zip(
+            header[1:],
+            (re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)),
+            strict=True,
+        )
+    )
+    announced = {m for a in process.announcements for c in process.channels if c.id in a.notify for m in c.members}
+    names = {r.id: r.name for r in process.roles}
+    assert {"developer", "technical-program-manager"} <= announced
+    for member in announced:
+        assert cells[names[member]] in {"D", "I"}, (member, cells)
+
+
+def test_the_examples_from_our_own_work_are_decided_by_the_router(site: Path, process: Process) -> None:
+    """Each example's story is the definition's; its priority, route, channels and deadlines are the router's."""
+    router = Router(process)
+    agent = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(site, "playbooks/support-agent")))
+    assert process.examples
+    for example in process.examples:
+        reported = datetime.fromisoformat(example.reported)
+        decision = router.route(
+            Ticket(
+                "x",
+                example.category,
+                example.urgency,
+                example.impact,
+                reported,
+                bool(example.reproduced),
+                process.default_route.tier,
+            )
+        )
+        shown = agent[agent.index(example.story.replace("'", "&#x27;")[:40]) :][:1200]
+        assert f"{decision.priority} {process.priority(decision.priority).name}" in shown
+        assert process.tier(decision.route).name in shown
+        for channel in decision.notify:
+            assert channel in shown
+        for name, due in decision.due.items():
+            offset = f"{due.astimezone(reported.tzinfo):%z}"
+            stamp = f"{due.astimezone(reported.tzinfo):%a %d %b %Y, %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+            assert f"{process.clocks[name].name.lower()} by {stamp}" in shown, (example.story, name)
 
 
 def test_each_playbook_gives_its_readers_their_own_deadlines(site: Path, process: Process) -> None:

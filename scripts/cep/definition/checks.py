@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphlib
 import zoneinfo
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from ..problems import Problem, did_you_mean, unknown_name
@@ -93,6 +94,15 @@ class _Checker:
             if handover.fix_window:
                 self.refs("priority", handover.fix_window.priorities, (*path, "fix_window", "priorities"))
                 self.ref("calendar", handover.fix_window.calendar, (*path, "fix_window", "calendar"))
+        for i, example in enumerate(p.examples):
+            path = ("examples", i)
+            self.ref("category", example.category, (*path, "category"))
+            self.ref("urgency", example.urgency, (*path, "urgency"))
+            self.ref("impact", example.impact, (*path, "impact"))
+            try:
+                datetime.fromisoformat(example.reported)
+            except ValueError:
+                self.error((*path, "reported"), f"'{example.reported}' is not a date and time that exists")
         self.refs("channel", p.at_risk.notify, ("sla_alerts", "at_risk", "notify"))
         for i, rule in enumerate(p.breaches):
             path = ("sla_alerts", "breaches", i)

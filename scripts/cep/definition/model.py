@@ -199,6 +199,18 @@ class DefaultRoute(Entity):
     summary: str
 
 
+class Example(Entity):
+    """A request from the team's own work, shown in the manual with what the process decides for it."""
+
+    story: str
+    category: str
+    urgency: str
+    impact: str
+    reproduced: bool | None
+    reported: str  # ISO 8601 with its UTC offset; the checks make sure it reads
+    location: Location
+
+
 class Announcement(Entity):
     id: str
     name: str
@@ -350,6 +362,7 @@ class Process(Entity):
     metrics: tuple[Metric, ...]
     jira: JiraSettings
     document: Document
+    examples: tuple[Example, ...] = ()
 
     @staticmethod
     def _find(kind: str, items: Iterable[T], name: str) -> T:
@@ -655,5 +668,17 @@ def build_process(doc: Document) -> tuple[Process, list[Problem]]:
             ),
         ),
         document=doc,
+        examples=b.many(
+            "examples",
+            lambda r, p: Example(
+                story=r["story"],
+                category=r["category"],
+                urgency=r["urgency"],
+                impact=r["impact"],
+                reproduced=r.get("reproduced"),
+                reported=r["reported"],
+                location=b.at(p),
+            ),
+        ),
     )
     return process, b.problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -71,8 +72,11 @@ class Manual:
         svg = svg.replace(f'id="{name}-', f'id="{page}-{name}-').replace(
             f'aria-labelledby="{name}-title {name}-desc"', f'aria-labelledby="{page}-{name}-title {page}-{name}-desc"'
         )
+        # its drawn size in CSS pixels (graphviz draws in points), below which the stylesheet never shrinks it much
+        natural = round(float(re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+)', svg).group(1)) * 4 / 3)
+        svg = svg.replace('class="cep-diagram"', f'class="cep-diagram" style="--cep-natural: {natural}px"', 1)
         download = pages.relative(here, f"diagrams/{name}.svg")
-        return f'<div class="cep-diagram-wrap">{svg}</div>\n\n[Open the diagram on its own]({download})\n'
+        return f'<div class="cep-diagram-wrap">{svg}</div>\n\n[Download the diagram (SVG)]({download})\n'
 
     # -- home ------------------------------------------------------------------------------------------------------
     def role_entry_points(self) -> str:
@@ -114,6 +118,21 @@ class Manual:
                 out.append(f"**What the role needs from the process**\n\n{bullets(esc(n) for n in role.needs)}\n")
         return "".join(out)
 
+    def _channels_always_told(self) -> dict[str, set[str]]:
+        """Per trigger, the channels the router posts to for every ticket the trigger decides: its own, and an
+        announcement's when all its tickets are announced (every ticket a P1-only trigger takes, for one)."""
+        p = self.process
+        created = datetime.combine(self._reference_week(), time(10), self.router.calendars[p.calendars[0].id].zone)
+        told: dict[str, set[str]] = {}
+        for category, urgency, impact, reproduced in itertools.product(
+            p.categories, p.urgency, p.impact, (True, False)
+        ):
+            ticket = Ticket("example", category.id, urgency.id, impact.id, created, reproduced, self.router.triage_tier)
+            decision = self.router.route(ticket)
+            if decision.trigger:
+                told[decision.trigger] = told.get(decision.trigger, set(decision.notify)) & set(decision.notify)
+        return told
+
     def responsibility_steps(self) -> list[tuple[str, set[str], set[str], set[str]]]:
         """(step, does, consulted, informed) per step of the process, derived from the model."""
         p = self.process
@@ -121,8 +140,9 @@ class Manual:
         members = {c.id: set(c.members) for c in p.channels}
         triage = owner.get(p.default_route.tier, "")
         steps = [("Receive, classify and prioritise every request", {triage}, set(), set())]
+        told = self._channels_always_told()
         for trigger in p.triggers:
-            informed = set().union(*(members.get(c, set()) for c in trigger.notify))
+            informed = set().union(*(members.get(c, set()) for c in told.get(trigger.id, trigger.notify)))
             does = {triage, owner.get(trigger.route, "")}
             steps.append((f"Escalate: {esc(trigger.name)}", does, set(), informed - does))
         for handover in p.handovers:
@@ -748,6 +768,7 @@ class Manual:
                 + self.link(pages.BREACHES, "at-risk and breach rules")
                 + ".\n"
             )
+        during.append(self.own_examples(role_id))
         # Before / during / after, as incident manuals are read: what to have ready, what to do, what to watch.
         moments = (
             ("Before a ticket comes: be ready", before),
@@ -755,6 +776,44 @@ class Manual:
             ("After: watch the clocks", after),
         )
         return "\n".join(f"## {title}\n\n" + "\n".join(parts) for title, parts in moments if parts)
+
+    def own_examples(self, role_id: str) -> str:
+        """The definition's examples from the team's own work that reach this role (at triage, or routed to one of
+        its tiers), each with what the router decides: priority, route, channels, every deadline."""
+        p = self.process
+        tiers = {t.id for t in p.tiers if t.owner == role_id}
+        items = []
+        for example in p.examples:
+            reported = datetime.fromisoformat(example.reported)
+            ticket = Ticket(
+                "example",
+                example.category,
+                example.urgency,
+                example.impact,
+                reported,
+                bool(example.reproduced),
+                self.router.triage_tier,
+            )
+            decision = self.router.route(ticket)
+            if not tiers & {p.default_route.tier, decision.route}:
+                continue
+            if decision.route == p.default_route.tier:
+                goes = f"stays at {self.tier(decision.route)}"
+            else:
+                goes = f"goes to {self.tier(decision.route)} with the {self.template_link(decision.template or '')}"
+            posts = ", ".join(self.channel(c) for c in decision.notify) or "no channel"
+            deadlines = "; ".join(
+                f"{esc(p.clocks[name].name.lower())} by {when(due.astimezone(reported.tzinfo))}"
+                for name, due in decision.due.items()
+                if due
+            )
+            priority = p.priority(decision.priority)
+            items.append(
+                f"**{when(reported)}**: {esc(example.story)}<br>\n"
+                f"    → {self.priority_badge(priority.id)} {esc(priority.name)}, {goes}; post in {posts}. "
+                f"Due: {deadlines}."
+            )
+        return "### Examples from our own work\n\n" + bullets(items) if items else ""
 
 
 TIE_BREAKER = "When unsure between two levels of urgency or impact, pick the higher one."  # one wording everywhere
