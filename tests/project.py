@@ -94,3 +94,12 @@ def git(repo: Path, *args: str) -> str:
         env=env,
     )
     return done.stdout.strip()
+
+
+def rename_first_category(data: dict, new: str) -> None:
+    """Give the first category another id, wherever the definition names it (its examples name categories too)."""
+    old = data["categories"][0]["id"]
+    data["categories"][0]["id"] = new
+    for example in data.get("examples", []):
+        if example["category"] == old:
+            example["category"] = new

@@ -16,7 +16,7 @@ from cep.definition.loader import load_process
 from cep.definition.model import Process
 from cep.jira.bundle import jira_bundle
 from cep.jira.site.command import jira_site
-from project import PROCESS, load_changed
+from project import PROCESS, load_changed, rename_first_category
 
 ENV = {"JIRA_URL": SERVER, "JIRA_EMAIL": "admin@example.com", "JIRA_API_TOKEN": "not-a-real-token-7c2"}
 
@@ -102,7 +102,7 @@ def _queries(bundle: dict[str, Any]) -> list[str]:
 def test_every_query_in_the_bundle_parses_with_atlassians_grammar(process: Process, tmp_path: Path) -> None:
     def hostile(data: dict) -> None:
         data["jira"]["field_prefix"] = 'CEP "x" \\ AND ORDER BY '
-        data["categories"][0]["id"] = "not"  # a JQL keyword as a value
+        rename_first_category(data, "not")  # a JQL keyword as a value
 
     for each in (process, load_changed(tmp_path, hostile)):
         queries = _queries(jira_bundle(each, [2026, 2027]))

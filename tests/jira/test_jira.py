@@ -16,7 +16,7 @@ from cep.definition.model import Process
 from cep.jira import jira_bundle
 from cep.jira.equivalence import check_equivalence
 from cep.jira.jql import JqlError, parse, quote
-from project import ROOT, load_changed
+from project import ROOT, load_changed, rename_first_category
 
 SCHEMAS = ROOT / "process" / "schema"
 PLATFORM = json.loads((SCHEMAS / "jira-platform-components.json").read_text(encoding="utf-8"))
@@ -280,7 +280,7 @@ def test_jql_outside_the_subset_is_refused() -> None:
 def test_a_hostile_process_still_routes_alike(tmp_path: Path) -> None:
     def change(data: dict) -> None:
         data["jira"]["field_prefix"] = 'CEP "x" \\ AND '
-        data["categories"][0]["id"] = "not"  # a JQL keyword as a value
+        rename_first_category(data, "not")  # a JQL keyword as a value
 
     hostile = load_changed(tmp_path, change)
     bundle = jira_bundle(hostile, YEARS)

@@ -768,7 +768,7 @@ class Manual:
                 + self.link(pages.BREACHES, "at-risk and breach rules")
                 + ".\n"
             )
-        during.append(self.own_examples(role_id))
+        during.append(self._own_examples(role_id))
         # Before / during / after, as incident manuals are read: what to have ready, what to do, what to watch.
         moments = (
             ("Before a ticket comes: be ready", before),
@@ -777,7 +777,7 @@ class Manual:
         )
         return "\n".join(f"## {title}\n\n" + "\n".join(parts) for title, parts in moments if parts)
 
-    def own_examples(self, role_id: str) -> str:
+    def _own_examples(self, role_id: str) -> str:
         """The definition's examples from the team's own work that reach this role (at triage, or routed to one of
         its tiers), each with what the router decides: priority, route, channels, every deadline."""
         p = self.process
