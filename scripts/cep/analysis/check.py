@@ -10,10 +10,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..definition.model import Condition, Process
+from ..definition.model import Process
 from ..problems import Problem
 from ..spec.gherkin import TICKET_STEP, Feature
-from .boxes import Analysis, Region, Rule, Space, analyse
+from .boxes import Analysis, Rule, Space, analyse
+from .matrix import PriorityRegions
 
 BASE_FIELDS = ("category", "urgency", "impact", "reproduced")
 
@@ -50,38 +51,9 @@ def ticket_space(process: Process) -> Space:
     return Space({name: domains[name] for name in BASE_FIELDS})
 
 
-def condition_region(process: Process, space: Space, condition: Condition) -> Region:
-    """The tickets a condition matches; a priority term becomes regions of the matrix: the cells (and floors) that
-    give it, merged into as few boxes as the matrix allows (cells alike in the categories they take share a box),
-    so that the cost follows the rules, not the number of cells."""
-    base = {name: values for name, values in condition.terms if name != "priority"}
-    priorities = condition.allowed("priority")
-    if priorities is None:
-        box = space.box(base)
-        return [box] if box else []
-    urgencies = [u.id for u in process.urgency if u.id in base.get("urgency", [u.id])]
-    impacts = [i.id for i in process.impact if i.id in base.get("impact", [i.id])]
-    categories = [c.id for c in process.categories if c.id in base.get("category", [c.id])]
-    # For each urgency, the impacts that share a set of categories; then the urgencies that share both.
-    rows: dict[tuple[tuple[str, ...], frozenset[str]], list[str]] = {}
-    for u in urgencies:
-        by_categories: dict[frozenset[str], list[str]] = {}
-        for i in impacts:
-            taken = frozenset(c for c in categories if process.priority_for(c, u, i)[0] in priorities)
-            if taken:
-                by_categories.setdefault(taken, []).append(i)
-        for taken, cells in by_categories.items():
-            rows.setdefault((tuple(cells), taken), []).append(u)
-    region = []
-    for (cells, taken), rows_of in rows.items():
-        box = space.box({**base, "urgency": rows_of, "impact": list(cells), "category": sorted(taken)})
-        if box:
-            region.append(box)
-    return region
-
-
 def trigger_rules(process: Process, space: Space) -> list[Rule]:
-    return [Rule(t.id, condition_region(process, space, t.when)) for t in process.triggers]
+    regions = PriorityRegions(process, space)
+    return [Rule(t.id, regions.region(t.when)) for t in process.triggers]
 
 
 def soundness(process: Process, analysis: Analysis) -> list[Problem]:

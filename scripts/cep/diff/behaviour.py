@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..analysis.boxes import Box, Space
-from ..analysis.check import BASE_FIELDS, condition_region
+from ..analysis.check import BASE_FIELDS
+from ..analysis.matrix import PriorityRegions
 from ..definition.model import Condition, Process
 from ..routing.router import Router
 
@@ -48,7 +49,8 @@ def _decided(process: Process, space: Space) -> list[tuple[Box, Outcome]]:
     router = Router(process)
     conditions = [t.when for t in process.triggers] + [a.when for a in process.announcements]
     conditions += [Condition((("priority", frozenset({p.id})),)) for p in process.priorities]
-    atoms = space.refine(condition_region(process, space, c) for c in conditions)
+    regions = PriorityRegions(process, space)
+    atoms = space.refine(regions.region(c) for c in conditions)
     decided = []
     for atom in atoms:
         ticket = space.example([atom])
