@@ -141,6 +141,29 @@ def test_every_page_passes_axe_in_both_palettes(page: Page, base_url: str, site:
     assert found == [], "\n".join(found)
 
 
+def test_every_page_fits_a_phone_without_breaking_an_identifier(browser: Browser, base_url: str, site: Path) -> None:
+    """On a 390-px phone no page scrolls sideways (a wide table scrolls in its own box), and no identifier shown
+    as code (a channel, an id, a command) is split over two lines."""
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    found = []
+    try:
+        for path in sorted(str(p.parent.relative_to(site)) for p in site.rglob("index.html")):
+            if path == "print_page":  # the whole manual on one page, for paper
+                continue
+            phone.goto(f"{base_url}/{'' if path == '.' else path + '/'}")
+            if phone.evaluate("document.documentElement.scrollWidth") > 390:
+                found.append(f"{path}: scrolls sideways")
+            split = phone.evaluate(
+                """() => [...document.querySelectorAll('.md-content code')]
+                  .filter(c => !c.closest('pre') && !/\\s/.test(c.textContent) && c.getClientRects().length > 1)
+                  .map(c => c.textContent)"""
+            )
+            found += [f"{path}: {text} is split" for text in split]
+    finally:
+        phone.close()
+    assert found == [], "\n".join(found)
+
+
 def test_dark_mode_toggle(page: Page, base_url: str) -> None:
     page.goto(base_url + "/")
     body = page.locator("body")

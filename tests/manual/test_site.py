@@ -333,6 +333,18 @@ def test_the_defects_readers_met_are_gone(site: Path) -> None:
     )
 
 
+def test_the_glossary_leads_the_readers_words_to_the_process_own(site: Path) -> None:
+    glossary = page(site, "reference/glossary")
+    for word, target in (
+        ("SLA", "../time-goals/"),
+        ("Severity", "../prioritisation/"),
+        ("On call", "../time-goals/#on-call"),
+        ("Urgent", "../prioritisation/"),
+    ):
+        entry = re.search(rf"<dt>{word}[^<]*</dt>\s*<dd>(.*?)</dd>", glossary, re.S)
+        assert entry and f'href="{target}"' in entry.group(1), word
+
+
 def test_who_does_what_informs_everyone_a_p1_only_trigger_reaches(site: Path, process: Process) -> None:
     """Every ticket a P1-only trigger takes is announced too, so the announcement's channel members hear of it."""
     roles_page = page(site, "reference/tiers-and-roles")

@@ -643,7 +643,32 @@ class Manual:
         terms += [(c.name, c.summary) for c in p.calendars]
         terms += [(t.name, t.summary) for t in p.templates]
         terms += [(m.name, m.summary) for m in p.metrics]
-        return "".join(f"{esc(term)}\n:   {esc(text)}\n\n" for term, text in sorted(terms, key=lambda t: t[0].lower()))
+        entries = [(term, esc(text)) for term, text in terms] + self._readers_words()
+        return "".join(f"{esc(term)}\n:   {text}\n\n" for term, text in sorted(entries, key=lambda t: t[0].lower()))
+
+    def _readers_words(self) -> list[tuple[str, str]]:
+        """The words readers search with that the process calls otherwise, each pointing at the process's own."""
+        first = self.process.priorities[0]
+        return [
+            (
+                "SLA (service-level agreement)",
+                f"The process's time goals: {self.link(pages.TIME_GOALS, 'Time goals')}.",
+            ),
+            (
+                "Severity",
+                f"The process says priority ({esc(first.id)} is the most urgent), set from urgency and impact: "
+                f"{self.link(pages.PRIORITISATION, 'Prioritisation')}.",
+            ),
+            (
+                "On call",
+                f"Which priorities count nights, weekends and holidays: "
+                f"[Nights, weekends and on call]({pages.relative(self.here(), pages.TIME_GOALS, 'on-call')}).",
+            ),
+            (
+                "Urgent",
+                f"An urgency level, one of the two questions of {self.link(pages.PRIORITISATION, 'Prioritisation')}.",
+            ),
+        ]
 
     # -- admin -----------------------------------------------------------------------------------------------------
     def slack_channels(self) -> str:
