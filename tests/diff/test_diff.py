@@ -240,6 +240,27 @@ def test_changelog_lists_each_version_with_its_diff(repo: Path, tmp_path: Path) 
     assert "The first version of the process in this repository" in text[oldest:]
 
 
+def test_changelog_tells_readers_of_a_version_todays_checks_refuse_without_the_validators_words(
+    repo: Path, tmp_path: Path
+) -> None:
+    path = repo / "process" / "escalation.yaml"
+    text = path.read_text(encoding="utf-8")
+    # a version from before a check existed: an example naming a category the process never had
+    broken = text.replace('version: "9.0.0"', 'version: "9.1.0"') + (
+        '\nexamples:\n  - {story: A wish., category: wish, urgency: low, impact: team, reported: "2026-11-02T10:00Z"}\n'
+    )
+    path.write_text(broken, encoding="utf-8")
+    git(repo, "commit", "-qam", "An example")
+    path.write_text(text.replace('version: "9.0.0"', 'version: "9.2.0"'), encoding="utf-8")
+    git(repo, "commit", "-qam", "Drop the example")
+    done = build_manual(repo, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "site" / "changelog" / "index.html").read_text(encoding="utf-8")
+    page = re.sub(r"<[^>]+>", "", html[html.index("<article") :])
+    assert page.count("Not compared with the version before: one of the two no longer passes today") == 2
+    assert "error:" not in page and "unknown category" not in page and "An example" not in page
+
+
 def test_changelog_without_git_shows_the_working_copy(site: Path) -> None:
     text = (site / "changelog" / "index.html").read_text(encoding="utf-8")
     assert f"Version {VERSION}" in text and "not committed yet" in text
