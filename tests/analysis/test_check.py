@@ -239,6 +239,23 @@ def test_removing_the_only_scenario_of_a_trigger_shows_exactly_that_gap(run_cli,
     assert "no scenario exercises trigger 'wide-impact-bug'" in result.out
 
 
+def test_removing_the_example_of_one_condition_value_shows_exactly_that_value(run_cli, tmp_path: Path) -> None:
+    """Coverage by behaviour: dropping the platform row of the unreproduced-bug outline leaves 'platform' of
+    wide-impact-bug unexercised (an unreproduced platform bug would stay at Tier 1 without it), and nothing else."""
+    features = tmp_path / "features"
+    shutil.copytree(ROOT / "features", features)
+    triage = features / "triage.feature"
+    text = triage.read_text(encoding="utf-8")
+    row = "      | organisation |\n      | platform     |\n"
+    assert text.count(row) == 1
+    triage.write_text(text.replace(row, "      | organisation |\n"), encoding="utf-8")
+    result = run_cli("check", "--features", str(features))
+    assert "coverage: triggers: 7 of 7\n" in result.out
+    assert "coverage: condition values: 9 of 10; not exercised: wide-impact-bug: impact platform\n" in result.out
+    # the one value no scenario could ever show: a reproduced bug goes to the same place by another trigger
+    assert "no answer depends on (another trigger answers alike): wide-impact-bug: reproduced no" in result.out
+
+
 @settings(max_examples=60)
 @given(
     priorities=st.sets(st.sampled_from(["P1", "P2", "P3", "P4"]), min_size=1),

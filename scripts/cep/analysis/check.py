@@ -3,9 +3,9 @@ the process the executable specification exercises."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,9 @@ BASE_FIELDS = ("category", "urgency", "impact", "reproduced")
 class Coverage:
     covered: dict[str, list[str]] = field(default_factory=dict)
     uncovered: dict[str, list[str]] = field(default_factory=dict)
+    # condition values no answer depends on (another trigger gives the same route and channels): no scenario can
+    # exercise them, so they are listed apart rather than counted as gaps
+    no_answer_depends: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -113,28 +116,75 @@ def _asserts_route_and_channels(run: list[str]) -> bool:
     return any(_ROUTE.match(line) for line in run) and any(_CHANNELS.match(line) for line in run)
 
 
-def _trigger_of(process: Process) -> Callable[[list[str], tuple[str, ...]], str]:
-    """What decides a scenario's ticket: the trigger the router fires for it, or "(default route)" — so that a
-    trigger counts as exercised when a scenario makes it fire, not when its name is written down."""
-    from ..routing.router import Router
-    from ..routing.tickets import TicketParser
+class _Decider:
+    """What the router decides for a scenario's ticket: the trigger it fires (or "(default route)"), and which
+    condition values of that trigger the answer depends on. A trigger counts as exercised when a scenario makes it
+    fire, not when its name is written down; a value, when a ticket differing only in it gets another answer."""
 
-    router, parser = Router(process), TicketParser(process)
+    def __init__(self, process: Process) -> None:
+        from ..routing.router import Router
 
-    def decides(run: list[str], ticket: tuple[str, ...]) -> str:
+        self.process, self.router = process, Router(process)
+
+    def answer(self, category: str, urgency: str, impact: str, reproduced: bool) -> tuple[Any, ...] | None:
+        domains = self.process.domains()
+        if category not in domains["category"] or urgency not in domains["urgency"] or impact not in domains["impact"]:
+            return None  # a ticket the definition does not know: the scenario fails on its own
+        path = self.router.path(category, urgency, impact, reproduced, self.router.triage_tier, False)
+        return (path.trigger.id if path.trigger else None, path.route, tuple(sorted(path.notify)))
+
+    def decides(self, ticket: tuple[str, ...], reproduced: bool) -> tuple[str, list[str]]:
+        """(the trigger, or a stand-in; the condition values it depended on, as 'trigger: field value')."""
         category, urgency, impact = ticket
-        fields: dict[str, Any] = {"id": "scenario", "category": category, "urgency": urgency, "impact": impact}
-        fields["created"] = "2026-11-30T09:00:00+02:00"
-        for line in run:
-            if match := _REPRODUCED.match(line):
-                fields["reproduced"] = match["answer"] == "has reproduced"
-        try:
-            trigger = router.route(parser.parse(fields)).trigger
-        except ValueError:  # a ticket the definition does not know: the scenario fails on its own
-            return "(unknown ticket)"
-        return trigger or "(default route)"
+        found = self.answer(category, urgency, impact, reproduced)
+        if found is None:
+            return "(unknown ticket)", []
+        trigger_id = found[0]
+        if trigger_id is None:
+            return "(default route)", []
+        trigger = self.process.trigger(trigger_id)
+        domains = self.process.domains()
+        mine = {"category": category, "urgency": urgency, "impact": impact, "reproduced": reproduced}
+        mine["priority"] = self.process.priority_for(category, urgency, impact)[0]
+        depended = []
+        for name, allowed in trigger.when.terms:
+            if name == "priority":  # another priority comes from another cell of the matrix
+                others = [
+                    (category, u, i, reproduced)
+                    for u in domains["urgency"]
+                    for i in domains["impact"]
+                    if self.process.priority_for(category, u, i)[0] not in allowed
+                ]
+            else:
+                others = [
+                    tuple(v if f == name else mine[f] for f in ("category", "urgency", "impact", "reproduced"))
+                    for v in domains[name]
+                    if v not in allowed
+                ]
+            answers = {self.answer(*other)[1:] for other in others}
+            if answers - {found[1:]}:
+                depended.append(f"{trigger_id}: {name} {_value(mine[name])}")
+        return trigger_id, depended
 
-    return decides
+    def observable(self, trigger_id: str, name: str, value: Any) -> bool:
+        """Whether some ticket the trigger decides with this value gets another answer when only the value
+        changes; otherwise no scenario can tell the value matters."""
+        domains = self.process.domains()
+        for category, urgency, impact, reproduced in itertools.product(
+            *(domains[f] for f in ("category", "urgency", "impact", "reproduced"))
+        ):
+            mine = {"category": category, "urgency": urgency, "impact": impact, "reproduced": reproduced}
+            mine["priority"] = self.process.priority_for(category, urgency, impact)[0]
+            if mine[name] != value or self.answer(category, urgency, impact, reproduced)[0] != trigger_id:
+                continue
+            _, depended = self.decides((category, urgency, impact), reproduced)
+            if f"{trigger_id}: {name} {_value(value)}" in depended:
+                return True
+        return False
+
+
+def _value(value: Any) -> str:
+    return {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
 
 
 def coverage(process: Process, features: list[Feature]) -> Coverage:
@@ -155,10 +205,16 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
         | {f"{clock_words['review']}"},
         "breach rules": {"at-risk"} | {r.id for r in process.breaches},
         "templates": {t.id for t in process.templates},
+        "condition values": {
+            f"{t.id}: {field} {_value(value)}"
+            for t in process.triggers
+            for field, values in t.when.terms
+            for value in values
+        },
     }
     seen: dict[str, set[str]] = {key: set() for key in wanted}
     actions = {r.action: r.id for r in process.breaches}
-    decides = _trigger_of(process)
+    decider = _Decider(process)
     for feature in features:
         for run in _scenario_runs(feature):
             text = "\n".join(run)
@@ -170,7 +226,11 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
                 if quoted == process.at_risk.action or quoted == "at-risk":
                     seen["breach rules"].add("at-risk")
             if tickets and _asserts_route_and_channels(run):
-                seen["triggers"].add(decides(run, tickets[-1]))
+                # as the ticket parser reads a ticket that does not say whether it was reproduced: not
+                reproduced = any(m["answer"] == "has reproduced" for line in run if (m := _REPRODUCED.match(line)))
+                trigger_id, depended = decider.decides(tickets[-1], reproduced)
+                seen["triggers"].add(trigger_id)
+                seen["condition values"].update(depended)
             for template in process.templates:
                 if template.name.lower() in lowered:
                     seen["templates"].add(template.id)
@@ -189,6 +249,18 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
     for key, names in wanted.items():
         result.covered[key] = sorted(names & seen[key])
         result.uncovered[key] = sorted(names - seen[key])
+    values = {
+        f"{t.id}: {name} {_value(v)}": (t.id, name, v)
+        for t in process.triggers
+        for name, vs in t.when.terms
+        for v in vs
+    }
+    result.no_answer_depends = [
+        gap for gap in result.uncovered["condition values"] if not decider.observable(*values[gap])
+    ]
+    result.uncovered["condition values"] = [
+        v for v in result.uncovered["condition values"] if v not in result.no_answer_depends
+    ]
     return result
 
 
@@ -233,6 +305,11 @@ def render_text(report: Report) -> str:
         missing = report.coverage.uncovered[key]
         lines.append(
             f"coverage: {key}: {len(names)} of {total}" + (f"; not exercised: {', '.join(missing)}" if missing else "")
+        )
+    if report.coverage.no_answer_depends:
+        lines.append(
+            "coverage: condition values no answer depends on (another trigger answers alike): "
+            + ", ".join(report.coverage.no_answer_depends)
         )
     lines.append(report.tally())
     return "\n".join(lines) + "\n"

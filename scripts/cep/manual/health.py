@@ -59,6 +59,14 @@ def process_health(process: Process, report: Report, manual: Manual) -> str:
             ]
         )
     out.append(table(["Part of the process", "Exercised", "Not exercised yet"], rows))
+    if report.coverage.no_answer_depends:
+        out.append(
+            "\nA condition value counts as exercised when a scenario's answer depends on it: a ticket differing "
+            "only in that value would get another route or other channels. No answer depends on these, as another "
+            "trigger answers alike, so no scenario can show them: "
+            + ", ".join(f"<code>{attr(v)}</code>" for v in report.coverage.no_answer_depends)
+            + ".\n"
+        )
     return "".join(out)
 
 
