@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cep.analysis.boxes import Rule, Space, analyse
-from project import PROCESS, ROOT
+from project import PROCESS, ROOT, load_changed
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -256,6 +256,25 @@ def test_removing_the_example_of_one_condition_value_shows_exactly_that_value(ru
     assert "no answer depends on (another trigger answers alike): wide-impact-bug: reproduced no" in result.out
 
 
+def test_grouping_values_no_rule_tells_apart_changes_no_count(tmp_path: Path) -> None:
+    """The grouped space (values no trigger, matrix row or floor tells apart share one bit, weighted) gives the
+    same analysis as the space with every value on its own, on a process with many categories no trigger names."""
+    from cep.analysis.boxes import Space, analyse
+    from cep.analysis.check import BASE_FIELDS, ticket_space, trigger_rules
+
+    def many_categories(data: dict) -> None:
+        data["categories"] += [{"id": f"extra-{n}", "name": f"Extra {n}", "summary": "-"} for n in range(40)]
+
+    process = load_changed(tmp_path, many_categories)
+    grouped = ticket_space(process)
+    plain = Space({name: process.domains()[name] for name in BASE_FIELDS})
+    assert len(grouped.domains["category"]) < len(plain.domains["category"]) - 30
+    one, other = analyse(grouped, trigger_rules(process, grouped)), analyse(plain, trigger_rules(process, plain))
+    assert one.fires == other.fires and one.shadowed == other.shadowed and one.gap == other.gap
+    assert [(o.first, o.second, o.size) for o in one.overlaps] == [(o.first, o.second, o.size) for o in other.overlaps]
+    assert grouped.size(grouped.universe) == plain.size(plain.universe)
+
+
 @settings(max_examples=60)
 @given(
     priorities=st.sets(st.sampled_from(["P1", "P2", "P3", "P4"]), min_size=1),
@@ -269,10 +288,10 @@ def test_a_priority_condition_is_exactly_the_matrix_cells_that_give_it(prioritie
     from cep.definition.model import Condition
 
     process = load_process(PROCESS)
-    space = ticket_space(process)
     terms = [("priority", frozenset(priorities))]
     terms += [("category", frozenset(categories))] if categories else []
     terms += [("urgency", frozenset(urgencies))] if urgencies else []
+    space = ticket_space(process, [Condition(tuple(terms))])  # the space keeps apart what the condition names
     regions = PriorityRegions(process, space)
     regions.region(Condition((("priority", frozenset({"P1"})),)))  # another condition first: its caches must not leak
     region = regions.region(Condition(tuple(terms)))

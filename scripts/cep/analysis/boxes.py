@@ -11,6 +11,7 @@ from typing import Any
 Box = int  # one bit per field value, each field in its own lane of the integer (see Space)
 Region = list[Box]  # disjoint boxes
 
+LISTED = 4096  # a group of more values than this is not listed value by value (see Space)
 COUNT_BUDGET = 100  # splits spent counting one rule's tickets before giving up on an exact count
 
 
@@ -34,29 +35,46 @@ class Space:
     """The ticket space: every combination of the fields' values.
 
     A box (the tickets whose every field takes one of a set of values) is a single integer: field i owns a lane of
-    len(domain i) value bits plus a guard bit kept at zero. Intersection is then one `&`, and "no field empty" one
-    addition: adding all-ones to every lane carries into the guard bit exactly when the lane is not zero."""
+    one bit per value plus a guard bit kept at zero. Intersection is then one `&`, and "no field empty" one
+    addition: adding all-ones to every lane carries into the guard bit exactly when the lane is not zero.
 
-    def __init__(self, domains: Mapping[str, Sequence[Any]]) -> None:
+    `classes`, when given, groups the values of a field that no rule tells apart: each group is one bit, counted
+    as many tickets as it holds values, so that a field of a million values the rules name ten of costs eleven
+    bits. Boxes are built from, and show, the values themselves."""
+
+    def __init__(
+        self, domains: Mapping[str, Sequence[Any]], classes: Mapping[str, Sequence[Sequence[Any]]] | None = None
+    ) -> None:
+        groups = {name: (classes or {}).get(name) or [(v,) for v in values] for name, values in domains.items()}
         self.fields = tuple(domains)
-        self.domains = {name: tuple(values) for name, values in domains.items()}
-        self.order = {name: {v: i for i, v in enumerate(values)} for name, values in self.domains.items()}
+        self.groups = {name: tuple(tuple(g) for g in found) for name, found in groups.items()}
+        self.domains = {name: tuple(g[0] for g in found) for name, found in self.groups.items()}  # one of each
+        # A field's largest group, when large, is not listed value by value: a value no other group lists is in it
+        # (the definition's checks make sure rules name only values that exist).
+        self.rest: dict[str, int | None] = {}
+        self.order: dict[str, dict[Any, int]] = {}
+        for name, found in self.groups.items():
+            largest = max(range(len(found)), key=lambda i: len(found[i]), default=None)
+            self.rest[name] = largest if largest is not None and len(found[largest]) > LISTED else None
+            self.order[name] = {v: i for i, group in enumerate(found) if i != self.rest[name] for v in group}
+        self.weights = {name: tuple(len(g) for g in found) for name, found in self.groups.items()}
         self.lanes: list[tuple[int, int]] = []  # (offset, value mask) per field
         offset = 0
-        for values in self.domains.values():
-            self.lanes.append((offset, (1 << len(values)) - 1))
-            offset += len(values) + 1
+        for found in self.groups.values():
+            self.lanes.append((offset, (1 << len(found)) - 1))
+            offset += len(found) + 1
         self.ones = sum(mask << off for off, mask in self.lanes)
         self.guards = sum(1 << (off + mask.bit_length()) for off, mask in self.lanes)
         self.universe: Box = self.ones
+        self._weighed = [any(w != 1 for w in self.weights[name]) for name in self.fields]
 
     def box(self, constraints: Mapping[str, Iterable[Any]]) -> Box | None:
         """The box where each constrained field takes one of its listed values (None when empty)."""
         box = 0
         for name, (off, mask) in zip(self.fields, self.lanes, strict=True):
             if name in constraints:
-                order = self.order[name]
-                bits = _bits(order[v] for v in set(constraints[name]) if v in order)
+                found = (self.group_of(name, v) for v in set(constraints[name]))
+                bits = _bits(i for i in found if i is not None)
             else:
                 bits = mask
             if not bits:
@@ -64,15 +82,39 @@ class Space:
             box |= bits << off
         return box
 
+    def group_of(self, name: str, value: Any) -> int | None:
+        """The index of the group holding `value` (None for a value the field does not have)."""
+        return self.order[name].get(value, self.rest[name])
+
+    def box_of_groups(self, name: str, groups: Iterable[int]) -> Box | None:
+        """The box where field `name` takes the values of these groups (by index) and the others anything."""
+        bits = _bits(groups)
+        if not bits:
+            return None
+        off, mask = self.lanes[self.fields.index(name)]
+        return self.ones & ~(mask << off) | bits << off
+
     def values(self, box: Box) -> tuple[frozenset[Any], ...]:
         """The allowed values of each field, in the space's field order."""
         return tuple(
-            frozenset(v for i, v in enumerate(self.domains[name]) if box >> (off + i) & 1)
+            frozenset(v for i, group in enumerate(self.groups[name]) if box >> (off + i) & 1 for v in group)
             for name, (off, _) in zip(self.fields, self.lanes, strict=True)
         )
 
     def size(self, box: Box) -> int:
-        return math.prod(((box >> off) & mask).bit_count() for off, mask in self.lanes)
+        return math.prod(
+            self._lane_size(name, (box >> off) & mask) if weighed else ((box >> off) & mask).bit_count()
+            for name, (off, mask), weighed in zip(self.fields, self.lanes, self._weighed, strict=True)
+        )
+
+    def _lane_size(self, name: str, bits: int) -> int:
+        weights, total, i = self.weights[name], 0, 0
+        while bits:
+            if bits & 1:
+                total += weights[i]
+            bits >>= 1
+            i += 1
+        return total
 
     def count(self, region: Region) -> int:
         return sum(self.size(b) for b in region)

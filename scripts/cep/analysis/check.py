@@ -6,11 +6,12 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..definition.model import Process
+from ..definition.model import Condition, Process
 from ..problems import Problem
 from ..spec.gherkin import TICKET_STEP, Feature
 from .boxes import Analysis, Rule, Space, analyse
@@ -49,9 +50,43 @@ class Report:
 
 
 # -- the rules as boxes --------------------------------------------------------------------------------------------
-def ticket_space(process: Process) -> Space:
+def ticket_space(process: Process, conditions: Iterable[Condition] = ()) -> Space:
+    """The space of tickets the triggers decide, each field's values grouped where nothing tells them apart: no
+    trigger (nor any of `conditions`) names one without the other, and (for priority conditions) the matrix and
+    the floors treat them alike. The analysis then costs what the rules distinguish, not the number of values."""
     domains = process.domains()
-    return Space({name: domains[name] for name in BASE_FIELDS})
+    named: dict[str, dict[Any, list[int]]] = {name: {} for name in BASE_FIELDS}
+    for n, condition in enumerate([*(t.when for t in process.triggers), *conditions]):
+        for name, values in condition.terms:
+            for value in values if name in named else ():
+                named[name].setdefault(value, []).append(n)
+    floors: dict[str, list[str]] = {}
+    for floor in process.floors:
+        floors.setdefault(floor.category, []).append(floor.minimum)
+    urgency, impact = domains["urgency"], domains["impact"]
+    alike = {  # what else tells values apart: the matrix's rows and columns, the categories' floors
+        "category": {c: tuple(sorted(minimums)) for c, minimums in floors.items()},
+        "urgency": {u: tuple(process.matrix.get((u, i)) for i in impact) for u in urgency},
+        "impact": {i: tuple(process.matrix.get((u, i)) for u in urgency) for i in impact},
+        "reproduced": {},
+    }
+    classes = {}
+    for name in BASE_FIELDS:
+        told, other, values = named[name], alike[name], domains[name]
+        keyed = told.keys() | other.keys()
+        # Most values of a large field are named by no rule: they share one group, gathered at C speed (a dict of
+        # every value would cost more than the whole analysis); the few others are grouped by what names them.
+        # Groups keep the order of their first value.
+        first = {v: n for n, v in enumerate(values) if v in keyed}
+        groups: dict[tuple[Any, ...], list[Any]] = {}
+        for value in sorted(first, key=first.__getitem__):
+            groups.setdefault((tuple(told.get(value, ())), other.get(value)), []).append(value)
+        found = [(first[group[0]], group) for group in groups.values()]
+        rest = [v for v in values if v not in keyed]
+        if rest:
+            found.append((next(n for n, v in enumerate(values) if v not in keyed), rest))
+        classes[name] = [group for _, group in sorted(found, key=lambda pair: pair[0])]
+    return Space({name: domains[name] for name in BASE_FIELDS}, classes)
 
 
 def trigger_rules(process: Process, space: Space) -> list[Rule]:

@@ -21,12 +21,13 @@ class PriorityRegions:
         minimums: dict[str, list[str]] = {}
         for floor in process.floors:
             minimums.setdefault(floor.category, []).append(floor.minimum)
-        kinds: dict[tuple[str, ...], list[str]] = {}
-        for category in process.categories:
-            kinds.setdefault(tuple(sorted(minimums.get(category.id, ()))), []).append(category.id)
-        # per kind, its categories and the most urgent priority its floors allow (None: no floor)
+        kinds: dict[tuple[str, ...], list[int]] = {}
+        for n, category in enumerate(space.domains["category"]):  # one of each group of categories the space keeps
+            kinds.setdefault(tuple(sorted(minimums.get(category, ()))), []).append(n)
+        # per kind, its groups of categories and the most urgent priority its floors allow (None: no floor)
         self.kinds = [(frozenset(ids), min((rank[m] for m in floor), default=None)) for floor, ids in kinds.items()]
         self.rank = rank
+        self.urgencies, self.impacts = set(space.domains["urgency"]), set(space.domains["impact"])
         self._giving: dict[frozenset[str], dict[tuple[str, str], frozenset[int]]] = {}
         self._groups: dict[tuple[frozenset[str], frozenset[int]], list] = {}
         self._category_boxes: dict[frozenset[int], Box | None] = {}
@@ -38,7 +39,8 @@ class PriorityRegions:
         if priorities is None:
             box = self.space.box(base)
             return [box] if box else []
-        live = frozenset(n for n, (ids, _) in enumerate(self.kinds) if "category" not in base or ids & base["category"])
+        named = None if "category" not in base else {self.space.group_of("category", c) for c in base["category"]}
+        live = frozenset(n for n, (ids, _) in enumerate(self.kinds) if named is None or ids & named)
         region = []
         for urgencies, impacts, taken in self._rows(priorities, live, base.get("urgency"), base.get("impact")):
             box = self.space.box({**base, "urgency": urgencies, "impact": impacts})
@@ -75,9 +77,9 @@ class PriorityRegions:
         if key not in self._groups:
             giving = self._cells_giving(priorities)
             found = []
-            for u in (u.id for u in self.process.urgency):
+            for u in self.space.domains["urgency"]:  # one of each group of levels the space keeps apart
                 by_kinds: dict[frozenset[int], list[str]] = {}
-                for i in (i.id for i in self.process.impact):
+                for i in self.space.domains["impact"]:
                     taken = giving[(u, i)] & live
                     if taken:
                         by_kinds.setdefault(taken, []).append(i)
@@ -96,11 +98,12 @@ class PriorityRegions:
                     if (self.rank[given] if floor is None else min(self.rank[given], floor)) in wanted
                 )
                 for cell, given in self.process.matrix.items()
+                if cell[0] in self.urgencies and cell[1] in self.impacts
             }
         return self._giving[priorities]
 
     def _category_box(self, kinds: frozenset[int]) -> Box | None:
         if kinds not in self._category_boxes:
-            ids = frozenset().union(*(self.kinds[n][0] for n in kinds))
-            self._category_boxes[kinds] = self.space.box({"category": ids})
+            groups = frozenset().union(*(self.kinds[n][0] for n in kinds))
+            self._category_boxes[kinds] = self.space.box_of_groups("category", groups)
         return self._category_boxes[kinds]
