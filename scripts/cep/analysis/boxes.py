@@ -67,6 +67,7 @@ class Space:
         self.guards = sum(1 << (off + mask.bit_length()) for off, mask in self.lanes)
         self.universe: Box = self.ones
         self._weighed = [any(w != 1 for w in self.weights[name]) for name in self.fields]
+        self._any_weighed = any(self._weighed)
 
     def box(self, constraints: Mapping[str, Iterable[Any]]) -> Box | None:
         """The box where each constrained field takes one of its listed values (None when empty)."""
@@ -102,6 +103,8 @@ class Space:
         )
 
     def size(self, box: Box) -> int:
+        if not self._any_weighed:  # every value on its own: a lane's size is its number of bits
+            return math.prod(((box >> off) & mask).bit_count() for off, mask in self.lanes)
         return math.prod(
             self._lane_size(name, (box >> off) & mask) if weighed else ((box >> off) & mask).bit_count()
             for name, (off, mask), weighed in zip(self.fields, self.lanes, self._weighed, strict=True)
