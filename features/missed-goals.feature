@@ -11,6 +11,7 @@ Feature: What happens when a goal is missed, and where the clocks start and stop
     When the clocks are checked at "<checked>"
     Then its priority is "<priority>"
     And the first response goal is missed and it goes to the Project Manager
+    And exactly "#cep-sla-alerts" and "#cep-escalations" are told of the missed first response goal
 
     Examples:
       | urgency  | impact     | priority | checked              |
@@ -25,6 +26,7 @@ Feature: What happens when a goal is missed, and where the clocks start and stop
     And a code change is needed
     When the clocks are checked at "Thu 2026-12-10 12:30"
     Then the Tier acknowledgement goal is missed and the technical program manager is alerted
+    And exactly "#cep-sla-alerts" is told of the missed Tier acknowledgement goal
 
   Scenario: A P3 bug development does not acknowledge in time raises no alert
     Given a "bug" ticket with "medium" urgency and "team" impact
@@ -33,6 +35,7 @@ Feature: What happens when a goal is missed, and where the clocks start and stop
     And a code change is needed
     When the clocks are checked at "Thu 2026-12-10 09:00"
     Then the Tier acknowledgement goal is missed and nothing more happens
+    And no channel is told of the missed Tier acknowledgement goal
 
   Scenario: A P1 insight the Product Owner does not acknowledge in time alerts the technical program manager
     Given a "feature-request" ticket with "critical" urgency and "platform" impact

@@ -69,12 +69,18 @@ def test_clocks_with_at(run_cli) -> None:
     result = run_cli("route", "--format", "jsonl", "--at", "2026-11-30T10:30:00+02:00", stdin=STDIN)
     a = _lines(result.out)[0]
     assert a["clocks"] == {
-        "first_response": {"due": "2026-11-30T11:00:00+02:00", "state": "at-risk", "action": "warn"},
-        "resolution": {"due": "2026-12-02T16:00:00+02:00", "state": "ok", "action": None},
+        "first_response": {
+            "due": "2026-11-30T11:00:00+02:00",
+            "state": "at-risk",
+            "action": "warn",
+            "notify": ["#cep-sla-alerts"],
+        },
+        "resolution": {"due": "2026-12-02T16:00:00+02:00", "state": "ok", "action": None, "notify": []},
         "acknowledge": {
             "due": "2026-11-30T09:00:00+02:00",
             "state": "breached",
             "action": "alert:technical-program-manager",
+            "notify": ["#cep-sla-alerts"],
         },
     }
 

@@ -36,7 +36,10 @@ def decision_json(decision: Decision) -> dict[str, Any]:
     out["missing_fields"] = list(decision.missing_fields)
     out["explanation"] = decision.explanation
     if decision.clocks is not None:
-        out["clocks"] = {c.name: {"due": _iso(c.due), "state": c.state, "action": c.action} for c in decision.clocks}
+        out["clocks"] = {
+            c.name: {"due": _iso(c.due), "state": c.state, "action": c.action, "notify": list(c.notify)}
+            for c in decision.clocks
+        }
     return out
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..definition.model import FixWindow, Handover, Process, Template, Trigger
+from ..definition.model import BreachRule, FixWindow, Handover, Process, Template, Trigger
 from .calendars import BusinessCalendar, fix_window_start
 from .tickets import Ticket
 
@@ -37,6 +37,7 @@ class ClockState:
     due: datetime | None
     state: str
     action: str | None
+    notify: tuple[str, ...] = ()  # the channels the warning or the missed goal is posted in
 
 
 class Decision(NamedTuple):
@@ -277,18 +278,19 @@ class Router:
         stops = {name: getattr(ticket, field) for name, field in STOPPED_BY.items()}
         states = []
         for name, due in decision.due.items():
-            stopped = stops[name]
+            stopped, notify = stops[name], ()
             if stopped is not None and stopped <= at:
                 state, action = ("met" if due is None or stopped <= due else "missed"), None
             elif due is None:
                 state, action = "ok", None
             elif at >= due:
-                state, action = "breached", self._breach_action(ticket, decision, name)
+                rule = self._breach_rule(ticket, decision, name)
+                state, action, notify = "breached", rule and rule.action, rule.notify if rule else ()
             elif self._at_risk(ticket, name, decision.starts[name], due, at, decision.priority):
-                state, action = "at-risk", self.process.at_risk.action
+                state, action, notify = "at-risk", self.process.at_risk.action, self.process.at_risk.notify
             else:
                 state, action = "ok", None
-            states.append(ClockState(name, due, state, action))
+            states.append(ClockState(name, due, state, action, notify))
         return tuple(states)
 
     def _at_risk(self, ticket: Ticket, name: str, start: datetime, due: datetime, at: datetime, priority: str) -> bool:
@@ -312,11 +314,10 @@ class Router:
             calendar.open_between(max(wait_from, start), min(wait_to or at, until)) for wait_from, wait_to in waits
         )
 
-    def _breach_action(self, ticket: Ticket, decision: Decision, clock: str) -> str | None:
+    def _breach_rule(self, ticket: Ticket, decision: Decision, clock: str) -> BreachRule | None:
         # The acknowledgement clock belongs to the receiving tier; the others to where the ticket is now.
         tier = decision.route if clock == "acknowledge" else ticket.tier
-        rule = next((r for r in self.process.breaches if tier in r.tiers and decision.priority in r.priorities), None)
-        return rule.action if rule else None
+        return next((r for r in self.process.breaches if tier in r.tiers and decision.priority in r.priorities), None)
 
     # -- why ------------------------------------------------------------------------------------------------------
     def _explain(

@@ -343,6 +343,19 @@ def _(scenario: Scenario, process: Process, clock: str) -> None:
     assert (state.state, state.action) == ("breached", None), state
 
 
+@then(parsers.re(r'exactly (?P<channels>".+") (?:is|are) told of the missed (?P<clock>.+?) goal'))
+def _(scenario: Scenario, process: Process, clock: str, channels: str) -> None:
+    state = _clock_state(scenario, process, clock)
+    assert state.state == "breached", state
+    assert sorted(state.notify) == sorted(re.findall(r'"([^"]+)"', channels)), state.notify
+
+
+@then(parsers.re(r"no channel is told of the missed (?P<clock>.+?) goal"))
+def _(scenario: Scenario, process: Process, clock: str) -> None:
+    state = _clock_state(scenario, process, clock)
+    assert (state.state, state.notify) == ("breached", ()), state
+
+
 @then(parsers.re(r"it is returned to (?P<tier>.+?) for (?P<fields>.+)"))
 def _(scenario: Scenario, process: Process, tier: str, fields: str) -> None:
     decision = scenario.decision
