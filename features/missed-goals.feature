@@ -37,6 +37,36 @@ Feature: What happens when a goal is missed, and where the clocks start and stop
     Then the Tier acknowledgement goal is missed and nothing more happens
     And no channel is told of the missed Tier acknowledgement goal
 
+  Scenario Outline: A <priority> bug whose resolution goal passes while it is with <tier> <outcome>
+    Given a "bug" ticket with "<urgency>" urgency and "<impact>" impact
+    And Tier 1 has reproduced it
+    And it was created at "Mon 2026-11-30 09:00"
+    And it is with <tier> since "Mon 2026-11-30 10:00"
+    When the clocks are checked at "<checked>"
+    Then the resolution goal is missed and <what>
+
+    Examples:
+      | priority | urgency  | impact     | tier                | checked              | outcome             | what                                     |
+      | P1       | critical | platform   | the Project Manager | Tue 2026-12-01 10:00 | alerts the manager  | the technical program manager is alerted |
+      | P1       | critical | platform   | Development         | Tue 2026-12-01 10:00 | alerts the manager  | the technical program manager is alerted |
+      | P2       | high     | team       | Development         | Fri 2026-12-04 10:00 | alerts the manager  | the technical program manager is alerted |
+      | P3       | medium   | team       | Development         | Tue 2026-12-15 10:00 | raises no alert     | nothing more happens                     |
+      | P4       | low      | individual | the Project Manager | Mon 2027-02-01 10:00 | raises no alert     | nothing more happens                     |
+      | P4       | low      | individual | Development         | Mon 2027-02-01 10:00 | raises no alert     | nothing more happens                     |
+
+  Scenario Outline: A <priority> feature request the Product Owner does not acknowledge in time <outcome>
+    Given a "feature-request" ticket with "<urgency>" urgency and "<impact>" impact
+    And it was created at "Mon 2026-11-30 09:00"
+    When the clocks are checked at "<checked>"
+    Then it is routed to the Product Owner
+    And the Tier acknowledgement goal is missed and <what>
+
+    Examples:
+      | priority | urgency | impact     | checked              | outcome            | what                                     |
+      | P2       | high    | team       | Mon 2026-11-30 12:00 | alerts the manager | the technical program manager is alerted |
+      | P3       | medium  | team       | Tue 2026-12-01 10:00 | raises no alert    | nothing more happens                     |
+      | P4       | low     | individual | Wed 2026-12-02 10:00 | raises no alert    | nothing more happens                     |
+
   Scenario: A P1 insight the Product Owner does not acknowledge in time alerts the technical program manager
     Given a "feature-request" ticket with "critical" urgency and "platform" impact
     And it was created at "Sat 2026-11-28 10:00"
@@ -77,7 +107,7 @@ Feature: What happens when a goal is missed, and where the clocks start and stop
     And it was created at "Mon 2026-11-30 08:00"
     And it was escalated at "Mon 2026-11-30 10:00"
     When the clocks are checked at "Mon 2026-11-30 11:00"
-    Then the Tier acknowledgement clock is "ok" with no action
+    Then the Tier acknowledgement goal is on track
 
   Scenario: Three quarters of the way from entering the tier, the acknowledgement is at risk
     Given a "content" ticket with "high" urgency and "team" impact

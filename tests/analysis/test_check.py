@@ -256,6 +256,22 @@ def test_removing_the_example_of_one_condition_value_shows_exactly_that_value(ru
     assert "no answer depends on (another trigger answers alike): wide-impact-bug: reproduced no" in result.out
 
 
+def test_removing_one_missed_goal_row_shows_exactly_that_priority_and_tier(run_cli, tmp_path: Path) -> None:
+    """Breach rules are covered per priority and tier, as a scenario's words place its missed goal."""
+    features = tmp_path / "features"
+    shutil.copytree(ROOT / "features", features)
+    missed = features / "missed-goals.feature"
+    text = missed.read_text(encoding="utf-8")
+    row = next(
+        line
+        for line in text.splitlines(keepends=True)
+        if line.lstrip().startswith("| P2       | high     | team       | Development")
+    )
+    missed.write_text(text.replace(row, ""), encoding="utf-8")
+    result = run_cli("check", "--features", str(features))
+    assert "coverage: breach rules: 16 of 17; not exercised: hierarchical-escalation: P2 at tier-3\n" in result.out
+
+
 def test_grouping_values_no_rule_tells_apart_changes_no_count(tmp_path: Path) -> None:
     """The grouped space (values no trigger, matrix row or floor tells apart share one bit, weighted) gives the
     same analysis as the space with every value on its own, on a process with many categories no trigger names."""

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..definition.model import Condition, Process
+from ..definition.model import Condition, Process, UnknownName
 from ..problems import Problem
 from ..spec.gherkin import TICKET_STEP, Feature
 from .boxes import Analysis, Rule, Space, analyse
@@ -222,6 +222,39 @@ def _value(value: Any) -> str:
     return {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
 
 
+_AT_RISK = re.compile(r"^the .+? goal is at risk and a warning is posted$")
+_MISSED = re.compile(
+    r"^the (?P<clock>.+?) goal is missed and (?:it goes to .+|the .+? is alerted|nothing more happens)$"
+)
+_WITH = re.compile(r'^it is with (?P<tier>.+?) since "')
+
+
+def _breach_item(process: Process, tier: str, priority: str) -> str:
+    """What a missed goal does for a priority at a tier: the breach rule that acts, or none."""
+    rule = next((r for r in process.breaches if tier in r.tiers and priority in r.priorities), None)
+    return f"{rule.id if rule else 'no action'}: {priority} at {tier}"
+
+
+def _missed_where(process: Process, decider: _Decider, run: list[str], ticket: tuple[str, ...], clock: str) -> str:
+    """The priority and tier of a scenario's missed goal, read from its words as the steps read them: the tier it
+    is with, else (for the acknowledgement) the tier it was routed to, else the triage tier."""
+    from ..spec.names import clock_id, tier_id
+
+    category, urgency, impact = ticket
+    try:
+        priority = process.priority_for(category, urgency, impact)[0]
+        named = next((m["tier"] for line in run if (m := _WITH.match(line))), None)
+        if named is not None:
+            tier = tier_id(process, named)
+        elif clock_id(process, clock) == "acknowledge":
+            tier = decider.answer(category, urgency, impact, False)[1]
+        else:
+            tier = process.default_route.tier
+    except (KeyError, TypeError, UnknownName):  # a ticket or name the definition does not know: it fails on its own
+        return "(unknown)"
+    return _breach_item(process, tier, priority)
+
+
 def coverage(process: Process, features: list[Feature]) -> Coverage:
     clock_words = {
         "first_response": "first response",
@@ -238,7 +271,8 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
             for c in ("first_response", "resolution", "acknowledge")
         }
         | {f"{clock_words['review']}"},
-        "breach rules": {"at-risk"} | {r.id for r in process.breaches},
+        "breach rules": {"at-risk"}
+        | {_breach_item(process, t.id, p.id) for t in process.tiers for p in process.priorities},
         "templates": {t.id for t in process.templates},
         "condition values": {
             f"{t.id}: {field} {_value(value)}"
@@ -248,18 +282,16 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
         },
     }
     seen: dict[str, set[str]] = {key: set() for key in wanted}
-    actions = {r.action: r.id for r in process.breaches}
     decider = _Decider(process)
     for feature in features:
         for run in _scenario_runs(feature):
             text = "\n".join(run)
             lowered = text.lower()
             tickets = [m.groups() for line in run for m in [TICKET_STEP.search(line)] if m]
-            for quoted in _QUOTED.findall(text):
-                if quoted in actions:
-                    seen["breach rules"].add(actions[quoted])
-                if quoted == process.at_risk.action or quoted == "at-risk":
-                    seen["breach rules"].add("at-risk")
+            if any(_AT_RISK.match(line) for line in run):
+                seen["breach rules"].add("at-risk")
+            if tickets and (missed := next((m for line in run if (m := _MISSED.match(line))), None)):
+                seen["breach rules"].add(_missed_where(process, decider, run, tickets[-1], missed["clock"]))
             if tickets and _asserts_route_and_channels(run):
                 # as the ticket parser reads a ticket that does not say whether it was reproduced: not
                 reproduced = any(m["answer"] == "has reproduced" for line in run if (m := _REPRODUCED.match(line)))

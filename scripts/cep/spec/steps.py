@@ -24,6 +24,7 @@ from cep.definition.model import Process, Template, UnknownName
 from cep.routing.router import Decision, Router, normalise_field
 from cep.routing.tickets import TicketParser
 from cep.spec.gherkin import TICKET_STEP
+from cep.spec.names import clock_id, plain, tier_id
 
 _LOCAL = re.compile(r"^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+)?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$")
 
@@ -63,18 +64,6 @@ def moment(text: str, process: Process) -> datetime:
     return local
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"^(the|a|an)\s+", "", text.strip().lower())
-
-
-def tier_id(process: Process, name: str) -> str:
-    wanted = _plain(name)
-    for tier in process.tiers:
-        if wanted in (tier.id.lower(), tier.name.lower(), tier.short_name.lower()):
-            return tier.id
-    raise UnknownName("tier", name, [t.short_name for t in process.tiers] + [t.id for t in process.tiers])
-
-
 def triage_tier(process: Process, name: str) -> str:
     """The tier named, which must be the one that triages (the default route)."""
     tier = tier_id(process, name)
@@ -84,19 +73,11 @@ def triage_tier(process: Process, name: str) -> str:
 
 
 def template_of(process: Process, name: str) -> Template:
-    wanted = _plain(name)
+    wanted = plain(name)
     for template in process.templates:
         if wanted in (template.id.lower(), template.name.lower()):
             return template
     raise UnknownName("template", name, [t.name for t in process.templates])
-
-
-def clock_id(process: Process, name: str) -> str:
-    wanted = _plain(name)
-    for key, clock in process.clocks.items():
-        if wanted in (key, key.replace("_", " "), clock.name.lower()):
-            return key
-    raise UnknownName("clock", name, [c.name for c in process.clocks.values()])
 
 
 def field_id(template: Template, name: str) -> str:
@@ -289,15 +270,6 @@ def _(scenario: Scenario, process: Process, clock: str) -> None:
     assert key not in scenario.decision.due, f"{clock} is due {scenario.decision.due.get(key)}"
 
 
-@then(parsers.re(r'the (?P<clock>.+?) clock is "(?P<state>[^"]+)" with (?:action "(?P<action>[^"]+)"|no action)'))
-def _(scenario: Scenario, process: Process, clock: str, state: str, action: str | None) -> None:
-    assert scenario.decision and scenario.decision.clocks is not None, "no moment given: check the clocks at a time"
-    key = clock_id(process, clock)
-    found = {c.name: c for c in scenario.decision.clocks}
-    assert key in found, f"no {clock} clock runs for this ticket"
-    assert (found[key].state, found[key].action) == (state, action), found[key]
-
-
 def _clock_state(scenario: Scenario, process: Process, clock: str) -> Any:
     assert scenario.decision and scenario.decision.clocks is not None, "no moment given: check the clocks at a time"
     key = clock_id(process, clock)
@@ -307,11 +279,22 @@ def _clock_state(scenario: Scenario, process: Process, clock: str) -> Any:
 
 
 def role_id(process: Process, name: str) -> str:
-    wanted = _plain(name)
+    wanted = plain(name)
     for role in process.roles:
         if wanted in (role.id.lower(), role.name.lower()):
             return role.id
     raise UnknownName("role", name, [r.name for r in process.roles])
+
+
+@then(parsers.re(r"the (?P<clock>.+?) goal is on track"))
+def _(scenario: Scenario, process: Process, clock: str) -> None:
+    state = _clock_state(scenario, process, clock)
+    assert (state.state, state.action, state.notify) == ("ok", None, ()), state
+
+
+@then(parsers.re(r"the (?P<clock>.+?) goal was missed"))
+def _(scenario: Scenario, process: Process, clock: str) -> None:
+    assert _clock_state(scenario, process, clock).state == "missed"
 
 
 @then(parsers.re(r"the (?P<clock>.+?) goal is met"))
