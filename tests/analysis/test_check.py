@@ -272,6 +272,21 @@ def test_removing_one_missed_goal_row_shows_exactly_that_priority_and_tier(run_c
     assert "coverage: breach rules: 16 of 17; not exercised: hierarchical-escalation: P2 at tier-3\n" in result.out
 
 
+def test_a_template_field_is_covered_as_optional_only_when_a_scenario_leaves_it_out(run_cli, tmp_path: Path) -> None:
+    """Were no scenario to leave out the workaround, making it required would return real escalations unseen."""
+    features = tmp_path / "features"
+    shutil.copytree(ROOT / "features", features)
+    missed = features / "missed-goals.feature"
+    text = missed.read_text(encoding="utf-8")
+    lacks = 'lacks "Workaround", "Environment", "Attachments" and "Customer context"'
+    assert text.count(lacks) == 1
+    missed.write_text(
+        text.replace(lacks, 'lacks "Environment", "Attachments" and "Customer context"'), encoding="utf-8"
+    )
+    result = run_cli("check", "--features", str(features))
+    assert "coverage: template fields: 26 of 27; not exercised: escalation-report: workaround optional\n" in result.out
+
+
 def test_grouping_values_no_rule_tells_apart_changes_no_count(tmp_path: Path) -> None:
     """The grouped space (values no trigger, matrix row or floor tells apart share one bit, weighted) gives the
     same analysis as the space with every value on its own, on a process with many categories no trigger names."""

@@ -13,7 +13,9 @@ from typing import Any
 
 from ..definition.model import Condition, Process, UnknownName
 from ..problems import Problem
+from ..routing.router import FROM_TICKET
 from ..spec.gherkin import TICKET_STEP, Feature
+from ..spec.names import clock_id, field_id, template_of, tier_id
 from .boxes import Analysis, Rule, Space, analyse
 from .matrix import PriorityRegions
 
@@ -229,6 +231,42 @@ _MISSED = re.compile(
 _WITH = re.compile(r'^it is with (?P<tier>.+?) since "')
 
 
+_REQUIRES = re.compile(r'^the (?P<template>.+?) requires (?P<fields>".+)$')
+_LACKS = re.compile(r"^the (?P<template>.+?) lacks (?P<fields>.+)$")
+_RETURNED = re.compile(r'^(?:it is returned to .+? for (?P<returned>.+)|(?P<missing>".+") (?:is|are) missing)$')
+
+
+def _fields_shown(process: Process, run: list[str]) -> set[str]:
+    """The template fields a scenario shows to be required (left out, the hand-over comes back for them) or
+    optional (left out, nothing is missing)."""
+    try:
+        return _fields_stated(process, run)
+    except UnknownName:  # a name the definition does not know: the scenario fails on its own
+        return set()
+
+
+def _fields_stated(process: Process, run: list[str]) -> set[str]:
+    requires = next((m for line in run if (m := _REQUIRES.match(line))), None)
+    if requires is not None:  # the template's required fields stated as a list: the others are optional
+        template = template_of(process, requires["template"])
+        listed = {field_id(template, f) for f in _QUOTED.findall(requires["fields"])}
+        return {f"{template.id}: {f.id} {'required' if f.id in listed else 'optional'}" for f in template.fields}
+    lacks = next((m for line in run if (m := _LACKS.match(line))), None)
+    if lacks is None:
+        return set()
+    template = template_of(process, lacks["template"])
+    left_out = {field_id(template, f) for f in _QUOTED.findall(lacks["fields"])}
+    returned = {
+        field_id(template, f)
+        for line in run
+        if (m := _RETURNED.match(line))
+        for f in _QUOTED.findall(m["returned"] or m["missing"])
+    }
+    if "nothing is missing" in run:
+        return {f"{template.id}: {f} optional" for f in left_out}
+    return {f"{template.id}: {f} required" for f in left_out & returned}
+
+
 def _breach_item(process: Process, tier: str, priority: str) -> str:
     """What a missed goal does for a priority at a tier: the breach rule that acts, or none."""
     rule = next((r for r in process.breaches if tier in r.tiers and priority in r.priorities), None)
@@ -238,8 +276,6 @@ def _breach_item(process: Process, tier: str, priority: str) -> str:
 def _missed_where(process: Process, decider: _Decider, run: list[str], ticket: tuple[str, ...], clock: str) -> str:
     """The priority and tier of a scenario's missed goal, read from its words as the steps read them: the tier it
     is with, else (for the acknowledgement) the tier it was routed to, else the triage tier."""
-    from ..spec.names import clock_id, tier_id
-
     category, urgency, impact = ticket
     try:
         priority = process.priority_for(category, urgency, impact)[0]
@@ -274,6 +310,15 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
         "breach rules": {"at-risk"}
         | {_breach_item(process, t.id, p.id) for t in process.tiers for p in process.priorities},
         "templates": {t.id for t in process.templates},
+        "template fields": {  # those the ticket itself fills (its category, priority, ...) are never missing
+            f"{t.id}: {f.id} {state}"
+            for t in process.templates
+            for f in t.fields
+            if f.id not in FROM_TICKET
+            for state in (
+                ("required",) if f.required else ("required", "optional") if f.required_when else ("optional",)
+            )
+        },
         "condition values": {
             f"{t.id}: {field} {_value(value)}"
             for t in process.triggers
@@ -288,6 +333,7 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
             text = "\n".join(run)
             lowered = text.lower()
             tickets = [m.groups() for line in run for m in [TICKET_STEP.search(line)] if m]
+            seen["template fields"].update(_fields_shown(process, run))
             if any(_AT_RISK.match(line) for line in run):
                 seen["breach rules"].add("at-risk")
             if tickets and (missed := next((m for line in run if (m := _MISSED.match(line))), None)):

@@ -17,7 +17,7 @@ from .calendars import BusinessCalendar, fix_window_start
 from .tickets import Ticket
 
 # Ticket attributes that also fill the template fields of the same name.
-_FROM_TICKET = ("category", "urgency", "impact", "priority")
+FROM_TICKET = ("category", "urgency", "impact", "priority")
 
 
 # The ticket's field whose time stops each clock.
@@ -176,7 +176,7 @@ class Router:
 
     def missing_fields(self, template: Template, ticket: Ticket, priority: str) -> tuple[str, ...]:
         filled = {normalise_field(k) for k, v in (ticket.fields or {}).items() if v not in (None, "", [], {})}
-        filled.update(_FROM_TICKET)
+        filled.update(FROM_TICKET)
         values = {
             "category": ticket.category,
             "urgency": ticket.urgency,

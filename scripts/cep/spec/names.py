@@ -1,11 +1,12 @@
-"""The names scenarios give the process's tiers and clocks, read back to their ids: shared by the step vocabulary
-and by `cep check`, which derives from the same words what each scenario asserts."""
+"""The names scenarios give the process's tiers, clocks, templates and fields, read back to their ids: shared by
+the step vocabulary and by `cep check`, which derives from the same words what each scenario asserts."""
 
 from __future__ import annotations
 
 import re
 
-from ..definition.model import Process, UnknownName
+from ..definition.model import Process, Template, UnknownName
+from ..routing.router import normalise_field
 
 
 def plain(text: str) -> str:
@@ -26,3 +27,19 @@ def clock_id(process: Process, name: str) -> str:
         if wanted in (key, key.replace("_", " "), clock.name.lower()):
             return key
     raise UnknownName("clock", name, [c.name for c in process.clocks.values()])
+
+
+def template_of(process: Process, name: str) -> Template:
+    wanted = plain(name)
+    for template in process.templates:
+        if wanted in (template.id.lower(), template.name.lower()):
+            return template
+    raise UnknownName("template", name, [t.name for t in process.templates])
+
+
+def field_id(template: Template, name: str) -> str:
+    wanted = normalise_field(name)
+    for f in template.fields:
+        if wanted in (f.id, normalise_field(f.name)):
+            return f.id
+    raise UnknownName(f"field of the {template.name}", name, [f.name for f in template.fields])

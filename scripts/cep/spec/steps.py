@@ -20,11 +20,11 @@ from pytest_bdd import given, parsers, then, when
 
 from cep.definition import DEFAULT_PROCESS
 from cep.definition.loader import load_process
-from cep.definition.model import Process, Template, UnknownName
-from cep.routing.router import Decision, Router, normalise_field
+from cep.definition.model import Process, UnknownName
+from cep.routing.router import Decision, Router
 from cep.routing.tickets import TicketParser
 from cep.spec.gherkin import TICKET_STEP
-from cep.spec.names import clock_id, plain, tier_id
+from cep.spec.names import clock_id, field_id, plain, template_of, tier_id
 
 _LOCAL = re.compile(r"^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+)?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$")
 
@@ -70,22 +70,6 @@ def triage_tier(process: Process, name: str) -> str:
     triage = process.default_route.tier
     assert tier == triage, f"{name} does not triage tickets: {process.tier(triage).short_name} does"
     return tier
-
-
-def template_of(process: Process, name: str) -> Template:
-    wanted = plain(name)
-    for template in process.templates:
-        if wanted in (template.id.lower(), template.name.lower()):
-            return template
-    raise UnknownName("template", name, [t.name for t in process.templates])
-
-
-def field_id(template: Template, name: str) -> str:
-    wanted = normalise_field(name)
-    for f in template.fields:
-        if wanted in (f.id, normalise_field(f.name)):
-            return f.id
-    raise UnknownName(f"field of the {template.name}", name, [f.name for f in template.fields])
 
 
 def channel_names(process: Process, text: str) -> list[str]:
