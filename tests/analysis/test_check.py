@@ -239,17 +239,22 @@ def test_removing_the_only_scenario_of_a_trigger_shows_exactly_that_gap(run_cli,
     assert "no scenario exercises trigger 'wide-impact-bug'" in result.out
 
 
+def _check_with_one_edit(run_cli, tmp_path: Path, feature: str, old: str, new: str):
+    """`cep check` on a copy of the features with `old` (written once in `feature`) replaced by `new`."""
+    features = tmp_path / "features"
+    shutil.copytree(ROOT / "features", features)
+    path = features / feature
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return run_cli("check", "--features", str(features))
+
+
 def test_removing_the_example_of_one_condition_value_shows_exactly_that_value(run_cli, tmp_path: Path) -> None:
     """Coverage by behaviour: dropping the platform row of the unreproduced-bug outline leaves 'platform' of
     wide-impact-bug unexercised (an unreproduced platform bug would stay at Tier 1 without it), and nothing else."""
-    features = tmp_path / "features"
-    shutil.copytree(ROOT / "features", features)
-    triage = features / "triage.feature"
-    text = triage.read_text(encoding="utf-8")
     row = "      | organisation |\n      | platform     |\n"
-    assert text.count(row) == 1
-    triage.write_text(text.replace(row, "      | organisation |\n"), encoding="utf-8")
-    result = run_cli("check", "--features", str(features))
+    result = _check_with_one_edit(run_cli, tmp_path, "triage.feature", row, "      | organisation |\n")
     assert "coverage: triggers: 7 of 7\n" in result.out
     assert "coverage: condition values: 9 of 10; not exercised: wide-impact-bug: impact platform\n" in result.out
     # the one value no scenario could ever show: a reproduced bug goes to the same place by another trigger
@@ -258,32 +263,20 @@ def test_removing_the_example_of_one_condition_value_shows_exactly_that_value(ru
 
 def test_removing_one_missed_goal_row_shows_exactly_that_priority_and_tier(run_cli, tmp_path: Path) -> None:
     """Breach rules are covered per priority and tier, as a scenario's words place its missed goal."""
-    features = tmp_path / "features"
-    shutil.copytree(ROOT / "features", features)
-    missed = features / "missed-goals.feature"
-    text = missed.read_text(encoding="utf-8")
-    row = next(
-        line
-        for line in text.splitlines(keepends=True)
-        if line.lstrip().startswith("| P2       | high     | team       | Development")
+    row = (
+        "      | P2       | high     | team       | Development         | Fri 2026-12-04 10:00 | alerts the manager  "
+        "| the technical program manager is alerted |\n"
     )
-    missed.write_text(text.replace(row, ""), encoding="utf-8")
-    result = run_cli("check", "--features", str(features))
+    result = _check_with_one_edit(run_cli, tmp_path, "missed-goals.feature", row, "")
     assert "coverage: breach rules: 16 of 17; not exercised: hierarchical-escalation: P2 at tier-3\n" in result.out
 
 
 def test_a_template_field_is_covered_as_optional_only_when_a_scenario_leaves_it_out(run_cli, tmp_path: Path) -> None:
     """Were no scenario to leave out the workaround, making it required would return real escalations unseen."""
-    features = tmp_path / "features"
-    shutil.copytree(ROOT / "features", features)
-    missed = features / "missed-goals.feature"
-    text = missed.read_text(encoding="utf-8")
     lacks = 'lacks "Workaround", "Environment", "Attachments" and "Customer context"'
-    assert text.count(lacks) == 1
-    missed.write_text(
-        text.replace(lacks, 'lacks "Environment", "Attachments" and "Customer context"'), encoding="utf-8"
+    result = _check_with_one_edit(
+        run_cli, tmp_path, "missed-goals.feature", lacks, 'lacks "Environment", "Attachments" and "Customer context"'
     )
-    result = run_cli("check", "--features", str(features))
     assert "coverage: template fields: 26 of 27; not exercised: escalation-report: workaround optional\n" in result.out
 
 
