@@ -43,6 +43,13 @@ Feature: Time goals per priority, counted in the right calendar
     When Tier 1 triages it
     Then the first response is due "Tue 2026-12-01 12:00"
 
+  Scenario: A ticket created exactly at closing time starts its clocks at the next opening
+    Given a "how-to" ticket with "high" urgency and "team" impact
+    And it was created at "Tue 2026-12-01 17:00"
+    When Tier 1 triages it
+    Then the first response is due "Wed 2026-12-02 12:00"
+    And the resolution is due "Fri 2026-12-04 17:00"
+
   Scenario: A ticket created before opening starts its clocks at opening
     Given a "how-to" ticket with "high" urgency and "team" impact
     And it was created at "Mon 2026-11-30 06:00"

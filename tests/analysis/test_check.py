@@ -280,6 +280,12 @@ def test_a_template_field_is_covered_as_optional_only_when_a_scenario_leaves_it_
     assert "coverage: template fields: 26 of 27; not exercised: escalation-report: workaround optional\n" in result.out
 
 
+def test_a_calendar_edge_is_covered_by_a_deadline_stated_from_it(run_cli, tmp_path: Path) -> None:
+    created = 'it was created at "Tue 2026-12-01 17:00"'  # the one clock stated from exactly closing time
+    result = _check_with_one_edit(run_cli, tmp_path, "time-goals.feature", created, created.replace("17:00", "16:00"))
+    assert "coverage: calendar edges: 8 of 9; not exercised: business-hours: at closing\n" in result.out
+
+
 def test_grouping_values_no_rule_tells_apart_changes_no_count(tmp_path: Path) -> None:
     """The grouped space (values no trigger, matrix row or floor tells apart share one bit, weighted) gives the
     same analysis as the space with every value on its own, on a process with many categories no trigger names."""

@@ -20,6 +20,7 @@ P2_FIRST_RESPONSE_SCENARIOS = {
     "test_waiting_for_the_customer_pauses_the_resolution_clock_but_not_the_first_response",
     "test_p2_created_late_on_a_friday_is_answered_on_monday",
     "test_a_ticket_created_after_hours_starts_its_clocks_at_the_next_opening",
+    "test_a_ticket_created_exactly_at_closing_time_starts_its_clocks_at_the_next_opening",
     "test_a_ticket_created_before_opening_starts_its_clocks_at_opening",
     "test_a_ticket_created_at_the_weekend_starts_its_clocks_on_monday",
     "test_a_public_holiday_does_not_count_16_december_day_of_reconciliation",

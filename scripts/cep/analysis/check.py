@@ -8,14 +8,16 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..definition.model import Condition, Process, UnknownName
 from ..problems import Problem
 from ..routing.router import FROM_TICKET
 from ..spec.gherkin import TICKET_STEP, Feature
-from ..spec.names import clock_id, field_id, template_of, tier_id
+from ..spec.names import clock_id, field_id, moment, template_of, tier_id
 from .boxes import Analysis, Rule, Space, analyse
 from .matrix import PriorityRegions
 
@@ -231,6 +233,96 @@ _MISSED = re.compile(
 _WITH = re.compile(r'^it is with (?P<tier>.+?) since "')
 
 
+_DUE = re.compile(r'^the (?P<clock>.+?) is due "(?P<when>[^"]+)"$')
+_STARTS = {
+    "created": re.compile(r'^it was created at "(?P<when>[^"]+)"$'),
+    "entered": re.compile(r'^(?:it is with .+? since|it was escalated at) "(?P<when>[^"]+)"$'),
+}
+_EDGES = ("on a weekend", "before opening", "at opening", "at closing", "after closing", "due at closing")
+
+
+def _calendar_edges_wanted(process: Process) -> set[str]:
+    """The edges of each working-hours calendar a deadline can meet, and of each weekly fix window."""
+    wanted = set()
+    for calendar in process.calendars:
+        if not calendar.always_open:
+            wanted |= {f"{calendar.id}: {edge}" for edge in _EDGES}
+            wanted |= {f"{calendar.id}: on a holiday"} if calendar.holidays else set()
+    for handover in process.handovers:
+        if handover.fix_window:
+            wanted |= {f"{handover.id} window: handed over at its hour", f"{handover.id} window: on a holiday"}
+    return wanted
+
+
+def _calendar_edges_shown(process: Process, decider: _Decider, run: list[str], ticket: tuple[str, ...]) -> set[str]:
+    """The calendar edges a scenario's stated deadlines meet: where the clock starts (a closed day, before or at
+    opening, at or after closing), whether the deadline falls at closing, and for a hand-over in a fix window's
+    priorities, whether it comes at the window's very hour or the window's day is a holiday."""
+    shown: set[str] = set()
+    try:
+        priority = process.priority_for(*ticket)[0]
+        starts = {
+            kind: moment(m["when"], process) for kind, rx in _STARTS.items() for line in run if (m := rx.match(line))
+        }
+        for line in run:
+            if not (due := _DUE.match(line)):
+                continue
+            clock = process.clocks[clock_id(process, due["clock"])]
+            start = starts.get("entered" if clock.starts == "entered-tier" else "created", starts.get("created"))
+            calendar = process.calendar(clock.calendar or process.priority(priority).calendar)
+            if start is None or calendar.always_open:
+                continue
+            shown |= {
+                f"{calendar.id}: {edge}" for edge in _edges(decider, calendar, start, moment(due["when"], process))
+            }
+            code = "a code change is needed" in run
+            for handover in process.handovers if code and clock.starts == "entered-tier" else ():
+                window = handover.fix_window
+                if window and priority in window.priorities and "entered" in starts:
+                    shown |= {f"{handover.id} window: {e}" for e in _window_edges(decider, window, starts["entered"])}
+    except (AssertionError, KeyError, ValueError, UnknownName):  # a scenario the definition cannot read fails alone
+        return set()
+    return shown
+
+
+def _edges(decider: _Decider, calendar: Any, start: datetime, due: datetime) -> set[str]:
+    open_day = decider.router.calendars[calendar.id].is_open_day
+    local, end = start.astimezone(ZoneInfo(calendar.time_zone)), due.astimezone(ZoneInfo(calendar.time_zone))
+    edges = set()
+    day = local.date()
+    while day <= end.date():  # a closed day the clock starts on or runs across
+        if not open_day(day):
+            edges.add("on a holiday" if day.weekday() in calendar.days else "on a weekend")
+        day += timedelta(days=1)
+    if open_day(local.date()):
+        now = local.time()
+        edges.add(
+            "before opening"
+            if now < calendar.opens
+            else "at opening"
+            if now == calendar.opens
+            else "at closing"
+            if now == calendar.closes
+            else "after closing"
+            if now > calendar.closes
+            else ""
+        )
+    if end.time() == calendar.closes:
+        edges.add("due at closing")
+    return edges - {""}
+
+
+def _window_edges(decider: _Decider, window: Any, handed_over: datetime) -> set[str]:
+    local = handed_over.astimezone(decider.router.calendars[window.calendar].zone)
+    edges = {"handed over at its hour"} if local.weekday() == window.weekday and local.time() == window.opens else set()
+    day = local.date() + timedelta(days=(window.weekday - local.weekday()) % 7)
+    if day == local.date() and local.time() > window.opens:
+        day += timedelta(days=7)
+    if not decider.router.calendars[window.calendar].is_open_day(day):
+        edges.add("on a holiday")
+    return edges
+
+
 _REQUIRES = re.compile(r'^the (?P<template>.+?) requires (?P<fields>".+)$')
 _LACKS = re.compile(r"^the (?P<template>.+?) lacks (?P<fields>.+)$")
 _RETURNED = re.compile(r'^(?:it is returned to .+? for (?P<returned>.+)|(?P<missing>".+") (?:is|are) missing)$')
@@ -319,6 +411,7 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
                 ("required",) if f.required else ("required", "optional") if f.required_when else ("optional",)
             )
         },
+        "calendar edges": _calendar_edges_wanted(process),
         "condition values": {
             f"{t.id}: {field} {_value(value)}"
             for t in process.triggers
@@ -334,6 +427,8 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
             lowered = text.lower()
             tickets = [m.groups() for line in run for m in [TICKET_STEP.search(line)] if m]
             seen["template fields"].update(_fields_shown(process, run))
+            if tickets:
+                seen["calendar edges"].update(_calendar_edges_shown(process, decider, run, tickets[-1]))
             if any(_AT_RISK.match(line) for line in run):
                 seen["breach rules"].add("at-risk")
             if tickets and (missed := next((m for line in run if (m := _MISSED.match(line))), None)):

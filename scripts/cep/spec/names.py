@@ -1,12 +1,16 @@
-"""The names scenarios give the process's tiers, clocks, templates and fields, read back to their ids: shared by
-the step vocabulary and by `cep check`, which derives from the same words what each scenario asserts."""
+"""The names and times scenarios give the process's tiers, clocks, templates and fields, read back to the model:
+shared by the step vocabulary and by `cep check`, which derives from the same words what each scenario asserts."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from ..definition.model import Process, Template, UnknownName
 from ..routing.router import normalise_field
+
+_LOCAL = re.compile(r"^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+)?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$")
 
 
 def plain(text: str) -> str:
@@ -43,3 +47,16 @@ def field_id(template: Template, name: str) -> str:
         if wanted in (f.id, normalise_field(f.name)):
             return f.id
     raise UnknownName(f"field of the {template.name}", name, [f.name for f in template.fields])
+
+
+def moment(text: str, process: Process) -> datetime:
+    """'Fri 2026-11-27 16:00' in the process's (first) calendar's zone, or an ISO 8601 time with offset."""
+    match = _LOCAL.match(text.strip())
+    if not match:
+        parsed = datetime.fromisoformat(text)
+        assert parsed.tzinfo, f"'{text}' needs a UTC offset, or write it like 'Fri 2026-11-27 16:00'"
+        return parsed
+    weekday, day, clock = match.groups()
+    local = datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=ZoneInfo(process.calendars[0].time_zone))
+    assert weekday is None or local.strftime("%a") == weekday, f"{day} is a {local:%A}, not a {weekday}"
+    return local

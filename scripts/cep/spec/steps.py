@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_bdd import given, parsers, then, when
@@ -24,9 +23,7 @@ from cep.definition.model import Process, UnknownName
 from cep.routing.router import Decision, Router
 from cep.routing.tickets import TicketParser
 from cep.spec.gherkin import TICKET_STEP
-from cep.spec.names import clock_id, field_id, plain, template_of, tier_id
-
-_LOCAL = re.compile(r"^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+)?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$")
+from cep.spec.names import clock_id, field_id, moment, plain, template_of, tier_id
 
 
 @pytest.fixture(scope="session")
@@ -49,19 +46,6 @@ class Scenario:
 @pytest.fixture
 def scenario() -> Scenario:
     return Scenario()
-
-
-def moment(text: str, process: Process) -> datetime:
-    """'Fri 2026-11-27 16:00' in the process's (first) calendar's zone, or an ISO 8601 time with offset."""
-    match = _LOCAL.match(text.strip())
-    if not match:
-        parsed = datetime.fromisoformat(text)
-        assert parsed.tzinfo, f"'{text}' needs a UTC offset, or write it like 'Fri 2026-11-27 16:00'"
-        return parsed
-    weekday, day, clock = match.groups()
-    local = datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=ZoneInfo(process.calendars[0].time_zone))
-    assert weekday is None or local.strftime("%a") == weekday, f"{day} is a {local:%A}, not a {weekday}"
-    return local
 
 
 def triage_tier(process: Process, name: str) -> str:
