@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .text import esc, numbered, table
+from .text import code, esc, numbered, table
 
 _ORDER = ("priorities", "issueTypes", "fields", "statuses", "workflows", "filters", "automation")
 _WHAT = {
@@ -49,13 +49,9 @@ def by_hand(steps: list[str]) -> str:
     return numbered(esc(step) for step in steps)
 
 
-def _code(text: str) -> str:
-    return "`" + text.replace("`", "'") + "`"
-
-
 def sections(bundle: dict[str, Any]) -> str:
     rows = [
-        (str(n), f"`{key}`", esc(bundle["endpoints"][key]), str(len(bundle[key])), esc(_WHAT[key]))
+        (str(n), code(key), esc(bundle["endpoints"][key]), str(len(bundle[key])), esc(_WHAT[key]))
         for n, key in enumerate(_ORDER, start=1)
     ]
     return table(("step", "section", "API call", "items", "what it creates"), rows)
@@ -66,7 +62,7 @@ def values(bundle: dict[str, Any]) -> str:
         "### Priorities\n\n"
         + table(
             ("name", "colour", "description"),
-            ((esc(p["name"]), _code(p["statusColor"]), esc(p["description"])) for p in bundle["priorities"]),
+            ((esc(p["name"]), code(p["statusColor"]), esc(p["description"])) for p in bundle["priorities"]),
         )
     ]
     out.append(
@@ -80,8 +76,8 @@ def values(bundle: dict[str, Any]) -> str:
             (
                 (
                     esc(f["field"]["name"]),
-                    _code(f["field"]["type"].rsplit(":", 1)[-1]),
-                    ", ".join(_code(o["value"]) for o in f.get("options", {}).get("options", [])) or "—",
+                    code(f["field"]["type"].rsplit(":", 1)[-1]),
+                    ", ".join(code(o["value"]) for o in f.get("options", {}).get("options", [])) or "—",
                 )
                 for f in bundle["fields"]
             ),
@@ -91,7 +87,7 @@ def values(bundle: dict[str, Any]) -> str:
         "### Statuses\n\n"
         + table(
             ("status", "category"),
-            ((esc(s["name"]), _code(s["statusCategory"])) for s in bundle["statuses"][0]["statuses"]),
+            ((esc(s["name"]), code(s["statusCategory"])) for s in bundle["statuses"][0]["statuses"]),
         )
     )
     workflow = bundle["workflows"][0]
@@ -123,7 +119,7 @@ def values(bundle: dict[str, Any]) -> str:
     )
     out.append(
         "### Placeholders to fill in\n\n"
-        + table(("placeholder", "replace with"), ((_code(k), esc(v)) for k, v in bundle["placeholders"].items()))
+        + table(("placeholder", "replace with"), ((code(k), esc(v)) for k, v in bundle["placeholders"].items()))
     )
     return "\n".join(out)
 
@@ -136,7 +132,7 @@ def service_management(bundle: dict[str, Any]) -> str:
             esc(" or ".join(m["start"])),
             esc(" or ".join(m["pause"]) or "—"),
             esc(" or ".join(m["stop"])),
-            "<br>".join(f"{_code(g['jql'])} → **{esc(g['target'])}** ({esc(g['calendar'])})" for g in m["goals"]),
+            "<br>".join(f"{code(g['jql'])} → **{esc(g['target'])}** ({esc(g['calendar'])})" for g in m["goals"]),
         )
         for m in sm["slaMetrics"]
     ]

@@ -19,7 +19,9 @@ def code(text: object) -> str:
     """Model text as inline code. Markdown takes a backslash in a code span literally, so the span is written as
     HTML: escaped, and with the characters tables and templates read (|, {, }) as entities."""
     escaped = html.escape(str(text), quote=True).replace("|", "&#124;").replace("{", "&#123;").replace("}", "&#125;")
-    return f"<code>{escaped}</code>"
+    if any(c.isspace() for c in str(text)):
+        return f"<code>{escaped}</code>"
+    return f'<code class="cep-id">{escaped}</code>'  # an identifier: never broken across lines (see the stylesheet)
 
 
 def attr(text: object) -> str:
