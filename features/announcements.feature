@@ -10,11 +10,11 @@ Feature: Every P1 ticket is announced for live coordination
     And exactly <channels> are notified
 
     Examples:
-      | category        | trigger             | channels                                       |
-      | content         | content-error       | "#cep-escalations" and "#cep-incidents"        |
-      | outage          | service-outage      | "#cep-escalations" and "#cep-incidents"        |
-      | feature-request | product-insight     | "#cep-product-feedback" and "#cep-incidents"   |
-      | account         | critical-unresolved | "#cep-escalations" and "#cep-incidents"        |
+      | category        | trigger                        | channels                                     |
+      | content         | Content error                  | "#cep-escalations" and "#cep-incidents"      |
+      | outage          | Service outage                 | "#cep-escalations" and "#cep-incidents"      |
+      | feature-request | Product insight                | "#cep-product-feedback" and "#cep-incidents" |
+      | account         | Critical, unresolved at Tier 1 | "#cep-escalations" and "#cep-incidents"      |
 
   Scenario: A P2 ticket is not announced
     Given a "content" ticket with "high" urgency and "team" impact

@@ -9,7 +9,7 @@ Feature: Every hand-over carries its template, complete
     And the escalation report lacks "Description" and "Steps to reproduce"
     When Tier 1 triages it
     Then it is returned to Tier 1 for "Description" and "Steps to reproduce"
-    And the trigger is "confirmed-bug"
+    And the trigger is "Confirmed bug"
     And "#cep-escalations" is not notified
     And the first response is due "Mon 2026-11-30 11:00"
 
@@ -33,7 +33,7 @@ Feature: Every hand-over carries its template, complete
     And the insight lacks "User's motivation"
     When Tier 1 triages it
     Then it is returned to Tier 1 for "User's motivation"
-    And the trigger is "product-insight"
+    And the trigger is "Product insight"
 
   Scenario: A bug hand-off without acceptance criteria stays with the Project Manager
     Given a "bug" ticket with "high" urgency and "team" impact

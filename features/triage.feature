@@ -7,7 +7,7 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
     Given an "outage" ticket with "low" urgency and "individual" impact
     When Tier 1 triages it
     Then it is routed to the Project Manager
-    And the trigger is "service-outage"
+    And the trigger is "Service outage"
     And exactly "#cep-escalations" and "#cep-incidents" are notified
 
   Scenario: A bug that Tier 1 reproduced goes to the Project Manager
@@ -15,7 +15,7 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
     And Tier 1 has reproduced it
     When Tier 1 triages it
     Then it is routed to the Project Manager
-    And the trigger is "confirmed-bug"
+    And the trigger is "Confirmed bug"
     And exactly "#cep-escalations" is notified
 
   Scenario Outline: A bug nobody could reproduce still goes up when it affects a whole <impact>
@@ -23,7 +23,7 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
     And Tier 1 could not reproduce it
     When Tier 1 triages it
     Then it is routed to the Project Manager
-    And the trigger is "wide-impact-bug"
+    And the trigger is "Wide-impact bug"
     And exactly "#cep-escalations" is notified
 
     Examples:
@@ -43,20 +43,20 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
     Given a "bug" ticket with "medium" urgency and "platform" impact
     And Tier 1 has reproduced it
     When Tier 1 triages it
-    Then the trigger is "confirmed-bug"
+    Then the trigger is "Confirmed bug"
 
   Scenario: A content error goes to the Project Manager
     Given a "content" ticket with "low" urgency and "individual" impact
     When Tier 1 triages it
     Then it is routed to the Project Manager
-    And the trigger is "content-error"
+    And the trigger is "Content error"
     And exactly "#cep-escalations" is notified
 
   Scenario Outline: Feature requests and feedback go to the Product Owner
     Given a "<category>" ticket with "low" urgency and "team" impact
     When Tier 1 triages it
     Then it is routed to the Product Owner
-    And the trigger is "product-insight"
+    And the trigger is "Product insight"
     And exactly "#cep-product-feedback" is notified
 
     Examples:
@@ -69,7 +69,7 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
     When Tier 1 triages it
     Then its priority is "P1"
     And it is routed to the Project Manager
-    And the trigger is "critical-unresolved"
+    And the trigger is "Critical, unresolved at Tier 1"
     And exactly "#cep-escalations" and "#cep-incidents" are notified
 
   Scenario Outline: Everything else stays at Tier 1 and notifies nobody

@@ -25,6 +25,15 @@ def tier_id(process: Process, name: str) -> str:
     raise UnknownName("tier", name, [t.short_name for t in process.tiers] + [t.id for t in process.tiers])
 
 
+def trigger_id(process: Process, name: str) -> str:
+    """A trigger by the name the manual gives it (or its id)."""
+    wanted = plain(name)
+    for trigger in process.triggers:
+        if wanted in (trigger.id.lower(), trigger.name.lower()):
+            return trigger.id
+    raise UnknownName("trigger", name, [t.name for t in process.triggers])
+
+
 def clock_id(process: Process, name: str) -> str:
     wanted = plain(name)
     for key, clock in process.clocks.items():

@@ -23,7 +23,7 @@ from cep.definition.model import Process, UnknownName
 from cep.routing.router import Decision, Router
 from cep.routing.tickets import TicketParser
 from cep.spec.gherkin import TICKET_STEP
-from cep.spec.names import clock_id, field_id, moment, plain, template_of, tier_id
+from cep.spec.names import clock_id, field_id, moment, plain, template_of, tier_id, trigger_id
 
 
 @pytest.fixture(scope="session")
@@ -190,8 +190,7 @@ def _(scenario: Scenario, process: Process, priority: str) -> None:
 
 @then(parsers.parse('the trigger is "{trigger}"'))
 def _(scenario: Scenario, process: Process, trigger: str) -> None:
-    process.trigger(trigger)
-    assert scenario.decision and scenario.decision.trigger == trigger, scenario.decision
+    assert scenario.decision and scenario.decision.trigger == trigger_id(process, trigger), scenario.decision
 
 
 @then("no trigger matches")
