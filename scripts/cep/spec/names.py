@@ -4,12 +4,15 @@ shared by the step vocabulary and by `cep check`, which derives from the same wo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from ..definition.model import Process, Template, UnknownName
 from ..routing.router import normalise_field
 
+T = TypeVar("T")
 _LOCAL = re.compile(r"^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+)?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$")
 
 
@@ -17,37 +20,45 @@ def plain(text: str) -> str:
     return re.sub(r"^(the|a|an)\s+", "", text.strip().lower())
 
 
-def tier_id(process: Process, name: str) -> str:
+def _named(
+    kind: str, name: str, items: Iterable[T], spellings: Callable[[T], tuple[str, ...]], shown: Callable[[T], str]
+) -> T:
+    """The item whose id or name (any of its `spellings`, in lower case) the scenario wrote, else UnknownName."""
     wanted = plain(name)
-    for tier in process.tiers:
-        if wanted in (tier.id.lower(), tier.name.lower(), tier.short_name.lower()):
-            return tier.id
-    raise UnknownName("tier", name, [t.short_name for t in process.tiers] + [t.id for t in process.tiers])
+    items = tuple(items)
+    for item in items:
+        if wanted in spellings(item):
+            return item
+    raise UnknownName(kind, name, [shown(item) for item in items])
+
+
+def tier_id(process: Process, name: str) -> str:
+    tiers = process.tiers
+    return _named(
+        "tier", name, tiers, lambda t: (t.id.lower(), t.name.lower(), t.short_name.lower()), lambda t: t.short_name
+    ).id
 
 
 def trigger_id(process: Process, name: str) -> str:
     """A trigger by the name the manual gives it (or its id)."""
-    wanted = plain(name)
-    for trigger in process.triggers:
-        if wanted in (trigger.id.lower(), trigger.name.lower()):
-            return trigger.id
-    raise UnknownName("trigger", name, [t.name for t in process.triggers])
+    return _named("trigger", name, process.triggers, lambda t: (t.id.lower(), t.name.lower()), lambda t: t.name).id
+
+
+def role_id(process: Process, name: str) -> str:
+    return _named("role", name, process.roles, lambda r: (r.id.lower(), r.name.lower()), lambda r: r.name).id
 
 
 def clock_id(process: Process, name: str) -> str:
-    wanted = plain(name)
-    for key, clock in process.clocks.items():
-        if wanted in (key, key.replace("_", " "), clock.name.lower()):
-            return key
-    raise UnknownName("clock", name, [c.name for c in process.clocks.values()])
+    clocks = process.clocks.items()
+    found = _named(
+        "clock", name, clocks, lambda c: (c[0], c[0].replace("_", " "), c[1].name.lower()), lambda c: c[1].name
+    )
+    return found[0]
 
 
 def template_of(process: Process, name: str) -> Template:
-    wanted = plain(name)
-    for template in process.templates:
-        if wanted in (template.id.lower(), template.name.lower()):
-            return template
-    raise UnknownName("template", name, [t.name for t in process.templates])
+    templates = process.templates
+    return _named("template", name, templates, lambda t: (t.id.lower(), t.name.lower()), lambda t: t.name)
 
 
 def field_id(template: Template, name: str) -> str:

@@ -19,11 +19,11 @@ from pytest_bdd import given, parsers, then, when
 
 from cep.definition import DEFAULT_PROCESS
 from cep.definition.loader import load_process
-from cep.definition.model import Process, UnknownName
+from cep.definition.model import Process
 from cep.routing.router import Decision, Router
 from cep.routing.tickets import TicketParser
 from cep.spec.gherkin import TICKET_STEP
-from cep.spec.names import clock_id, field_id, moment, plain, template_of, tier_id, trigger_id
+from cep.spec.names import clock_id, field_id, moment, role_id, template_of, tier_id, trigger_id
 
 
 @pytest.fixture(scope="session")
@@ -243,14 +243,6 @@ def _clock_state(scenario: Scenario, process: Process, clock: str) -> Any:
     found = {c.name: c for c in scenario.decision.clocks}
     assert key in found, f"no {clock} clock runs for this ticket"
     return found[key]
-
-
-def role_id(process: Process, name: str) -> str:
-    wanted = plain(name)
-    for role in process.roles:
-        if wanted in (role.id.lower(), role.name.lower()):
-            return role.id
-    raise UnknownName("role", name, [r.name for r in process.roles])
 
 
 @then(parsers.re(r"the (?P<clock>.+?) goal is on track"))
