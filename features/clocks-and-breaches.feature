@@ -16,6 +16,10 @@ Feature: Time goals at risk and missed
     When the clocks are checked at "Mon 2026-11-30 11:00"
     Then the first response goal is at risk and a warning is posted
 
+  Scenario: A minute before 75% of the time the goal is still on track
+    When the clocks are checked at "Mon 2026-11-30 10:59"
+    Then the first response goal is on track
+
   Scenario: A ticket still at Tier 1 that misses its goal escalates to the Project Manager
     When the clocks are checked at "Mon 2026-11-30 12:30"
     Then the first response goal is missed and it goes to the Project Manager
@@ -47,6 +51,16 @@ Feature: Time goals at risk and missed
     Given the first response was given at "Mon 2026-11-30 11:30"
     When the clocks are checked at "Tue 2026-12-01 09:00"
     Then the first response goal is met
+
+  Scenario: A response given at the very moment the clocks are checked meets the goal
+    Given the first response was given at "Mon 2026-11-30 11:30"
+    When the clocks are checked at "Mon 2026-11-30 11:30"
+    Then the first response goal is met
+
+  Scenario: A wait that begins when the resolution is already due does not move it
+    Given it waited for the customer from "Wed 2026-12-02 17:00" to "Thu 2026-12-03 10:00"
+    When Tier 1 triages it
+    Then the resolution is due "Wed 2026-12-02 17:00"
 
   Scenario: A late response misses the goal
     Given the first response was given at "Mon 2026-11-30 12:30"

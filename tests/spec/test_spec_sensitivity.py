@@ -14,6 +14,8 @@ from project import PROCESS, ROOT
 P2_FIRST_RESPONSE_SCENARIOS = {
     "test_an_escalation_report_without_a_description_goes_back_to_tier_1",
     "test_early_on_the_clock_is_fine",
+    "test_a_minute_before_75_of_the_time_the_goal_is_still_on_track",
+    "test_a_response_given_at_the_very_moment_the_clocks_are_checked_meets_the_goal",
     "test_at_75_of_the_time_the_goal_is_at_risk_and_a_warning_is_posted",
     "test_a_response_in_time_meets_the_goal",
     "test_a_response_given_exactly_at_its_deadline_meets_the_goal",
