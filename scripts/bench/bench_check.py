@@ -50,9 +50,6 @@ def timed_synthetic() -> None:
     )
 
 
-PRIORITY_SETS = (("P1",), ("P1", "P2"), ("P3", "P4"))  # what priority conditions ask in practice
-
-
 def big_process(categories: int, levels: int, triggers: int = 300):  # -> Process
     """The default process with its ticket space scaled up. Its matrix comes in bands, as a real one does when
     each level is split finely: the priority follows the urgency and impact bands (the default matrix's cells);
@@ -77,12 +74,15 @@ def big_process(categories: int, levels: int, triggers: int = 300):  # -> Proces
         for m, i in enumerate(impact)
     }
     floors = tuple(Floor(f"c{n}", "P2", "-", at) for n in range(0, categories, max(1, categories // 3)))
+    # what priority conditions ask in practice: the most urgent, the two most urgent, the two least
+    ids = [p.id for p in base.priorities]
+    priority_sets = (ids[:1], ids[:2], ids[-2:])
     made = []
     for n in range(triggers):
         # as written triggers are: on a few categories, a third of them for some priorities only
         terms: dict[str, frozenset] = {"category": frozenset(c.id for c in rng.sample(cats, rng.randint(1, 5)))}
         if n % 3 == 0:
-            terms["priority"] = frozenset(rng.choice(PRIORITY_SETS))
+            terms["priority"] = frozenset(rng.choice(priority_sets))
         if rng.random() < 0.5:
             terms["urgency"] = frozenset(u.id for u in rng.sample(urgency, rng.randint(1, levels // 2)))
         if rng.random() < 0.3:

@@ -164,10 +164,12 @@ class _Decider:
         from ..routing.router import Router
 
         self.process, self.router = process, Router(process)
+        self.domains = self.router.domains  # read once: the model makes them afresh at every call
+        self.known = {name: frozenset(values) for name, values in self.domains.items()}
 
     def answer(self, category: str, urgency: str, impact: str, reproduced: bool) -> tuple[Any, ...] | None:
-        domains = self.process.domains()
-        if category not in domains["category"] or urgency not in domains["urgency"] or impact not in domains["impact"]:
+        known = self.known
+        if category not in known["category"] or urgency not in known["urgency"] or impact not in known["impact"]:
             return None  # a ticket the definition does not know: the scenario fails on its own
         path = self.router.path(category, urgency, impact, reproduced, self.router.triage_tier, False)
         return (path.trigger.id if path.trigger else None, path.route, tuple(sorted(path.notify)))
@@ -182,7 +184,7 @@ class _Decider:
         if trigger_id is None:
             return "(default route)", []
         trigger = self.process.trigger(trigger_id)
-        domains = self.process.domains()
+        domains = self.domains
         mine = {"category": category, "urgency": urgency, "impact": impact, "reproduced": reproduced}
         mine["priority"] = self.process.priority_for(category, urgency, impact)[0]
         depended = []
@@ -208,7 +210,7 @@ class _Decider:
     def observable(self, trigger_id: str, name: str, value: Any) -> bool:
         """Whether some ticket the trigger decides with this value gets another answer when only the value
         changes; otherwise no scenario can tell the value matters."""
-        domains = self.process.domains()
+        domains = self.domains
         for category, urgency, impact, reproduced in itertools.product(
             *(domains[f] for f in ("category", "urgency", "impact", "reproduced"))
         ):
@@ -445,10 +447,7 @@ def coverage(process: Process, features: list[Feature]) -> Coverage:
             for category, urgency, impact in tickets[-1:]:  # the ticket the scenario ends up describing
                 if "priority is" in lowered:
                     seen["matrix cells"].add(f"{urgency} × {impact}")
-                if (category, urgency, impact) and all(
-                    v in process.domains()[k]
-                    for k, v in (("category", category), ("urgency", urgency), ("impact", impact))
-                ):
+                if decider.answer(category, urgency, impact, False) is not None:  # a ticket the definition knows
                     priority = process.priority_for(category, urgency, impact)[0]
                     for clock, word in clock_words.items():
                         if re.search(rf"{word}( clock)? is (due|\")", lowered):
