@@ -319,15 +319,15 @@ class Manual:
         night = [p for p in self.process.priorities if p.calendar in always]
         if not night:
             return (
-                "## Nights, weekends and on call {#on-call}\n\nEvery priority counts open hours only: no clock runs "
-                "at night, at weekends or on holidays.\n"
+                f"## Nights, weekends and on call {{#{ON_CALL}}}\n\nEvery priority counts open hours only: no clock "
+                "runs at night, at weekends or on holidays.\n"
             )
         ids = ", ".join(esc(p.id) for p in night)
         names = ", ".join(f"{esc(p.id)} ({esc(p.name)})" for p in night)
         calendars = ", ".join(dict.fromkeys(f"“{esc(self.process.calendar(p.calendar).name)}”" for p in night))
         one = len(night) == 1
         return (
-            f"## {ids} at night, at weekends and on holidays: on call {{#on-call}}\n\n"
+            f"## {ids} at night, at weekends and on holidays: on call {{#{ON_CALL}}}\n\n"
             f"{names} {'counts' if one else 'count'} on {calendars}: {'its' if one else 'their'} clocks run at night, "
             f"at weekends and on public holidays, so someone must be on call to answer {'it' if one else 'them'}. "
             "The other priorities count open hours only.\n"
@@ -662,7 +662,7 @@ class Manual:
             (
                 "On call",
                 f"Which priorities count nights, weekends and holidays: "
-                f"[Nights, weekends and on call]({pages.relative(self.here(), pages.TIME_GOALS, 'on-call')}).",
+                f"[Nights, weekends and on call]({pages.relative(self.here(), pages.TIME_GOALS, ON_CALL)}).",
             ),
             (
                 "Urgent",
@@ -841,6 +841,7 @@ class Manual:
         return "### Examples from our own work\n\n" + bullets(items) if items else ""
 
 
+ON_CALL = "on-call"  # the anchor of Time goals' section on the around-the-clock priorities, which the glossary links
 TIE_BREAKER = "When unsure between two levels of urgency or impact, pick the higher one."  # one wording everywhere
 
 
