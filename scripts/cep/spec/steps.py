@@ -1,5 +1,9 @@
-"""The executable specification's step vocabulary, a pytest plugin: business phrases over cep.routing.router, names
-resolved via the model. `cep spec` runs any repository's features/ with it.
+"""The executable specification's step vocabulary, a pytest plugin: business phrases over what `cep route` prints,
+names resolved via the model. `cep spec` runs any repository's features/ with it.
+
+A scenario's ticket is written as a JSON line and routed as `cep route` routes one (`--at` when the clocks are
+checked at a moment); the Then steps read the line it prints back. So the specification covers the ticket reader
+and the output contract as well as the router.
 
 Names in steps are the manual's names (tier names, template names, clock names) or ids; an unknown name fails
 with the list of names that exist. CEP_PROCESS names the definition (default: cep.definition.DEFAULT_PROCESS).
@@ -7,6 +11,8 @@ with the list of names that exist. CEP_PROCESS names the definition (default: ce
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -20,8 +26,9 @@ from pytest_bdd import given, parsers, then, when
 from cep.definition import DEFAULT_PROCESS
 from cep.definition.loader import load_process
 from cep.definition.model import Process
-from cep.routing.router import Decision, Router
-from cep.routing.tickets import TicketParser
+from cep.routing.encode import LineEncoder
+from cep.routing.router import Router
+from cep.routing.stream import write_jsonl
 from cep.spec.gherkin import TICKET_STEP
 from cep.spec.names import clock_id, field_id, moment, role_id, template_of, tier_id, trigger_id
 
@@ -36,11 +43,19 @@ def router(process: Process) -> Router:
     return Router(process)
 
 
+@pytest.fixture(scope="session")
+def encoder(router: Router) -> LineEncoder:
+    return LineEncoder(router)
+
+
 @dataclass
 class Scenario:
     ticket: dict[str, Any] = field(default_factory=dict)
     at: datetime | None = None
-    decision: Decision | None = None
+    lines: list[bytes] = field(default_factory=list)  # the ticket's line as given, when a scenario writes it
+    routed: dict[str, Any] | None = None  # the line `cep route` printed for the ticket
+    problems: str = ""  # what `cep route` said of the lines it could not read
+    template: str | None = None  # the template the scenario filled in
 
 
 @pytest.fixture
@@ -63,11 +78,32 @@ def channel_names(process: Process, text: str) -> list[str]:
     return names
 
 
-def decide(scenario: Scenario, router: Router, process: Process) -> Decision:
-    if scenario.decision is None:
-        ticket = TicketParser(process).parse({"id": "scenario", **scenario.ticket})
-        scenario.decision = router.route(ticket, scenario.at)
-    return scenario.decision
+def decide(scenario: Scenario, encoder: LineEncoder) -> dict[str, Any]:
+    """Route the scenario's ticket as `cep route` does, and read back the line it prints."""
+    if scenario.routed is None:
+        lines = scenario.lines or [json.dumps({"id": "scenario", **scenario.ticket}).encode()]
+        out, err = io.BytesIO(), io.StringIO()
+        write_jsonl(encoder, lines, "ticket.jsonl", scenario.at, out, err)
+        scenario.problems = err.getvalue()
+        printed = out.getvalue().splitlines()
+        scenario.routed = json.loads(printed[0]) if printed else {}
+    return scenario.routed
+
+
+def routed(scenario: Scenario) -> dict[str, Any]:
+    assert scenario.routed, f"the ticket was not routed: {scenario.problems or 'no When step'}"
+    return scenario.routed
+
+
+def due(line: dict[str, Any], clock: str) -> datetime | None:
+    """The clock's deadline as printed (None while it stands still, or when the clock does not apply)."""
+    text = line.get(f"{clock}_due")
+    return datetime.fromisoformat(text) if text is not None else None
+
+
+def template_named(scenario: Scenario, process: Process) -> Any:
+    assert scenario.template, "say which template was filled in (Given the … is complete / lacks …)"
+    return process.template(scenario.template)
 
 
 # -- Given ------------------------------------------------------------------------------------------------------
@@ -136,199 +172,191 @@ def _(scenario: Scenario, process: Process, clock: str, when: str) -> None:
 @given(parsers.re(r"the (?P<name>.+?) is complete"))
 def _(scenario: Scenario, process: Process, name: str) -> None:
     template = template_of(process, name)
+    scenario.template = template.id
     scenario.ticket["fields"] = {f.id: "filled in" for f in template.fields}
 
 
 @given(parsers.re(r"the (?P<name>.+?) lacks (?P<fields>.+)"))
 def _(scenario: Scenario, process: Process, name: str, fields: str) -> None:
     template = template_of(process, name)
+    scenario.template = template.id
     lacking = {field_id(template, f) for f in re.findall(r'"([^"]+)"', fields)}
     scenario.ticket["fields"] = {f.id: "filled in" for f in template.fields if f.id not in lacking}
 
 
 # -- When -------------------------------------------------------------------------------------------------------
 @when(parsers.re(r"(?P<tier>.+?) triages it"))
-def _(scenario: Scenario, router: Router, process: Process, tier: str) -> None:
+def _(scenario: Scenario, encoder: LineEncoder, process: Process, tier: str) -> None:
     triage_tier(process, tier)
-    decide(scenario, router, process)
+    decide(scenario, encoder)
 
 
 @when(parsers.re(r"(?P<tier>.+?) hands it over"))
-def _(scenario: Scenario, router: Router, process: Process, tier: str) -> None:
+def _(scenario: Scenario, encoder: LineEncoder, process: Process, tier: str) -> None:
     handing = tier_id(process, tier)
     assert any(h.from_tier == handing for h in process.handovers), f"{tier} hands nothing over in this process"
-    decide(scenario, router, process)
+    decide(scenario, encoder)
 
 
 @when(parsers.parse('the clocks are checked at "{when}"'))
-def _(scenario: Scenario, router: Router, process: Process, when: str) -> None:
+def _(scenario: Scenario, encoder: LineEncoder, process: Process, when: str) -> None:
     scenario.at = moment(when, process)
-    decide(scenario, router, process)
+    decide(scenario, encoder)
 
 
 # -- Then -------------------------------------------------------------------------------------------------------
-@then(parsers.re(r"it is routed to (?P<tier>.+)"))
+@then(parsers.re(r"it (?:is routed to|stays at|stays with) (?P<tier>.+)"))
 def _(scenario: Scenario, process: Process, tier: str) -> None:
-    assert scenario.decision
-    expected = tier_id(process, tier)
-    assert scenario.decision.route == expected, (
-        f"routed to {scenario.decision.route}, expected {expected}: {scenario.decision.explanation}"
-    )
-
-
-@then(parsers.re(r"it stays (?:at|with) (?P<tier>.+)"))
-def _(scenario: Scenario, process: Process, tier: str) -> None:
-    assert scenario.decision
-    assert scenario.decision.route == tier_id(process, tier), scenario.decision.explanation
+    line, expected = routed(scenario), tier_id(process, tier)
+    assert line["route"] == expected, f"routed to {line['route']}, expected {expected}: {line['explanation']}"
 
 
 @then(parsers.parse('its priority is "{priority}"'))
 def _(scenario: Scenario, process: Process, priority: str) -> None:
     process.priority(priority)
-    assert scenario.decision and scenario.decision.priority == priority, scenario.decision
+    assert routed(scenario)["priority"] == priority, scenario.routed
 
 
 @then(parsers.parse('the trigger is "{trigger}"'))
 def _(scenario: Scenario, process: Process, trigger: str) -> None:
-    assert scenario.decision and scenario.decision.trigger == trigger_id(process, trigger), scenario.decision
+    assert routed(scenario)["trigger"] == trigger_id(process, trigger), scenario.routed
 
 
 @then("no trigger matches")
 def _(scenario: Scenario) -> None:
-    assert scenario.decision and scenario.decision.trigger is None, scenario.decision.explanation
+    line = routed(scenario)
+    assert line["trigger"] is None, line["explanation"]
 
 
 @then(parsers.re(r"exactly (?P<channels>.+) (?:is|are) notified"))
 def _(scenario: Scenario, process: Process, channels: str) -> None:
-    assert scenario.decision
-    assert sorted(scenario.decision.notify) == sorted(channel_names(process, channels)), scenario.decision.notify
+    notified = routed(scenario)["notify"]
+    assert sorted(notified) == sorted(channel_names(process, channels)), notified
 
 
 @then(parsers.re(r'"(?P<channel>[^"]+)" is notified'))
 def _(scenario: Scenario, process: Process, channel: str) -> None:
     process.channel(channel)
-    assert scenario.decision and channel in scenario.decision.notify, scenario.decision.notify
+    assert channel in routed(scenario)["notify"], scenario.routed
 
 
 @then(parsers.re(r'"(?P<channel>[^"]+)" is not notified'))
 def _(scenario: Scenario, process: Process, channel: str) -> None:
     process.channel(channel)
-    assert scenario.decision and channel not in scenario.decision.notify, scenario.decision.notify
+    assert channel not in routed(scenario)["notify"], scenario.routed
 
 
 @then("no channel is notified")
 def _(scenario: Scenario) -> None:
-    assert scenario.decision and scenario.decision.notify == (), scenario.decision.notify
+    assert routed(scenario)["notify"] == [], scenario.routed
 
 
 @then(parsers.re(r'the (?P<clock>.+?) is due "(?P<when>[^"]+)"'))
 def _(scenario: Scenario, process: Process, clock: str, when: str) -> None:
-    assert scenario.decision
-    key = clock_id(process, clock)
-    assert key in scenario.decision.due, f"there is no {clock} goal: {scenario.decision.explanation}"
-    due, expected = scenario.decision.due[key], moment(when, process)
-    assert due == expected, f"{clock} due {due:%a %Y-%m-%d %H:%M %z}, expected {expected:%a %Y-%m-%d %H:%M %z}"
+    line, key = routed(scenario), clock_id(process, clock)
+    found, expected = due(line, key), moment(when, process)
+    assert found is not None, f"there is no {clock} goal: {line['explanation']}"
+    assert found == expected, f"{clock} due {found:%a %Y-%m-%d %H:%M %z}, expected {expected:%a %Y-%m-%d %H:%M %z}"
 
 
 @then(parsers.re(r"there is no (?P<clock>.+?) goal"))
 def _(scenario: Scenario, process: Process, clock: str) -> None:
-    assert scenario.decision
-    key = clock_id(process, clock)
-    assert key not in scenario.decision.due, f"{clock} is due {scenario.decision.due.get(key)}"
+    line, key = routed(scenario), clock_id(process, clock)
+    assert due(line, key) is None, f"{clock} is due {line[f'{key}_due']}"
+    assert key not in line.get("clocks", {}), f"a {clock} clock runs: {line['clocks'][key]}"
 
 
-def _clock_state(scenario: Scenario, process: Process, clock: str) -> Any:
-    assert scenario.decision and scenario.decision.clocks is not None, "no moment given: check the clocks at a time"
+def _clock_state(scenario: Scenario, process: Process, clock: str) -> dict[str, Any]:
+    clocks = routed(scenario).get("clocks")
+    assert clocks is not None, "no moment given: check the clocks at a time"
     key = clock_id(process, clock)
-    found = {c.name: c for c in scenario.decision.clocks}
-    assert key in found, f"no {clock} clock runs for this ticket"
-    return found[key]
+    assert key in clocks, f"no {clock} clock runs for this ticket"
+    return clocks[key]
+
+
+def _judged(scenario: Scenario, process: Process, clock: str) -> tuple[str, str | None]:
+    state = _clock_state(scenario, process, clock)
+    return state["state"], state["action"]
 
 
 @then(parsers.re(r"the (?P<clock>.+?) goal is on track"))
 def _(scenario: Scenario, process: Process, clock: str) -> None:
     state = _clock_state(scenario, process, clock)
-    assert (state.state, state.action, state.notify) == ("ok", None, ()), state
+    assert (state["state"], state["action"], state["notify"]) == ("ok", None, []), state
 
 
 @then(parsers.re(r"the (?P<clock>.+?) goal was missed"))
 def _(scenario: Scenario, process: Process, clock: str) -> None:
-    assert _clock_state(scenario, process, clock).state == "missed"
+    assert _judged(scenario, process, clock)[0] == "missed"
 
 
 @then(parsers.re(r"the (?P<clock>.+?) goal is met"))
 def _(scenario: Scenario, process: Process, clock: str) -> None:
-    assert _clock_state(scenario, process, clock).state == "met"
+    assert _judged(scenario, process, clock)[0] == "met"
 
 
 @then(parsers.re(r"the (?P<clock>.+?) goal is at risk and a warning is posted"))
 def _(scenario: Scenario, process: Process, clock: str) -> None:
-    state = _clock_state(scenario, process, clock)
-    assert (state.state, state.action) == ("at-risk", process.at_risk.action), state
+    assert _judged(scenario, process, clock) == ("at-risk", process.at_risk.action)
 
 
 @then(parsers.re(r"the (?P<clock>.+?) goal is missed and it goes to (?P<tier>.+)"))
 def _(scenario: Scenario, process: Process, clock: str, tier: str) -> None:
-    state = _clock_state(scenario, process, clock)
-    assert (state.state, state.action) == ("breached", f"escalate:{tier_id(process, tier)}"), state
+    assert _judged(scenario, process, clock) == ("breached", f"escalate:{tier_id(process, tier)}")
 
 
 @then(parsers.re(r"the (?P<clock>.+?) goal is missed and the (?P<role>.+?) is alerted"))
 def _(scenario: Scenario, process: Process, clock: str, role: str) -> None:
-    state = _clock_state(scenario, process, clock)
-    assert (state.state, state.action) == ("breached", f"alert:{role_id(process, role)}"), state
+    assert _judged(scenario, process, clock) == ("breached", f"alert:{role_id(process, role)}")
 
 
 @then(parsers.re(r"the (?P<clock>.+?) goal is missed and nothing more happens"))
 def _(scenario: Scenario, process: Process, clock: str) -> None:
-    state = _clock_state(scenario, process, clock)
-    assert (state.state, state.action) == ("breached", None), state
+    assert _judged(scenario, process, clock) == ("breached", None)
 
 
 @then(parsers.re(r'exactly (?P<channels>".+") (?:is|are) told of the missed (?P<clock>.+?) goal'))
 def _(scenario: Scenario, process: Process, clock: str, channels: str) -> None:
     state = _clock_state(scenario, process, clock)
-    assert state.state == "breached", state
-    assert sorted(state.notify) == sorted(re.findall(r'"([^"]+)"', channels)), state.notify
+    assert state["state"] == "breached", state
+    assert sorted(state["notify"]) == sorted(channel_names(process, channels)), state["notify"]
 
 
 @then(parsers.re(r"no channel is told of the missed (?P<clock>.+?) goal"))
 def _(scenario: Scenario, process: Process, clock: str) -> None:
     state = _clock_state(scenario, process, clock)
-    assert (state.state, state.notify) == ("breached", ()), state
+    assert (state["state"], state["notify"]) == ("breached", []), state
+
+
+def _missing(scenario: Scenario, process: Process, fields: str) -> None:
+    template, missing = template_named(scenario, process), routed(scenario)["missing_fields"]
+    expected = [field_id(template, f) for f in re.findall(r'"([^"]+)"', fields)]
+    assert sorted(missing) == sorted(expected), missing
 
 
 @then(parsers.re(r"it is returned to (?P<tier>.+?) for (?P<fields>.+)"))
 def _(scenario: Scenario, process: Process, tier: str, fields: str) -> None:
-    decision = scenario.decision
-    assert decision and decision.template
-    template = process.template(decision.template)
-    assert decision.route == tier_id(process, tier), decision.explanation
-    expected = [field_id(template, f) for f in re.findall(r'"([^"]+)"', fields)]
-    assert sorted(decision.missing_fields) == sorted(expected), decision.missing_fields
+    line = routed(scenario)
+    assert line["route"] == tier_id(process, tier), line["explanation"]
+    _missing(scenario, process, fields)
 
 
 @then(parsers.re(r'(?P<fields>".+") (?:is|are) missing'))
 def _(scenario: Scenario, process: Process, fields: str) -> None:
-    decision = scenario.decision
-    assert decision and decision.template
-    template = process.template(decision.template)
-    expected = [field_id(template, f) for f in re.findall(r'"([^"]+)"', fields)]
-    assert sorted(decision.missing_fields) == sorted(expected), decision.missing_fields
+    _missing(scenario, process, fields)
 
 
 @then("nothing is missing")
 def _(scenario: Scenario) -> None:
-    assert scenario.decision and scenario.decision.missing_fields == (), scenario.decision.missing_fields
+    assert routed(scenario)["missing_fields"] == [], scenario.routed
 
 
 @then(parsers.re(r"(?P<tier>.+?) sends the customer an? (?P<name>.+?) (?P<cadence>(?:every|daily|on)\b.*)"))
 def _(scenario: Scenario, process: Process, tier: str, name: str, cadence: str) -> None:
-    decision = scenario.decision
-    assert decision, "no ticket was triaged"
+    line = routed(scenario)
     assert tier_id(process, tier) == process.communication.customer_contact
     assert template_of(process, name).id == process.communication.update_template
-    assert process.priority(decision.priority).customer_updates == cadence
+    assert process.priority(line["priority"]).customer_updates == cadence
 
 
 @then(parsers.re(r"the (?P<name>.+?) requires (?P<fields>\".+)"))
