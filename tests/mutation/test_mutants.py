@@ -1,5 +1,5 @@
 """The mutants `make mutate` runs: each a valid definition one change away from the original, or the routing
-code with one operator or number changed."""
+code with one operator or number changed or one branch dropped."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import yaml
 from cep.definition.loader import load_process
 from cep.mutation.code import MODULES, code_mutants
 from cep.mutation.definition import definition_mutants
+from cep.mutation.equivalent import EQUIVALENT
 from cep.problems import InvalidProcess
 from project import PROCESS, ROOT
 
@@ -48,8 +49,16 @@ def test_each_definition_mutant_is_valid_and_one_change_away(tmp_path) -> None:
 def test_each_code_mutant_changes_one_spot_and_still_parses() -> None:
     package = ROOT / "scripts" / "cep"
     mutants = list(code_mutants(package))
-    assert len(mutants) > 100
-    for module, what, source in mutants:
-        assert module in MODULES and what.startswith(module)
-        original = ast.dump(ast.parse((package / module).read_text(encoding="utf-8")))
-        assert ast.dump(ast.parse(source)) != original
+    assert len(mutants) > 200
+    assert {m.change.split(" ")[1] for m in mutants} >= {"→", "dropped"}
+    for mutant in mutants:
+        assert mutant.module in MODULES and str(mutant).startswith(f"{mutant.module} line {mutant.line}: ")
+        original = (package / mutant.module).read_text(encoding="utf-8")
+        assert mutant.code == original.splitlines()[mutant.line - 1].strip()
+        assert ast.dump(ast.parse(mutant.source)) != ast.dump(ast.parse(original))
+
+
+def test_every_mutant_listed_as_equivalent_exists() -> None:
+    """An entry whose line was edited names no mutant any more: it must go, with its reason."""
+    mutants = {(m.module, m.code, m.change) for m in code_mutants(ROOT / "scripts" / "cep")}
+    assert set(EQUIVALENT) <= mutants, set(EQUIVALENT) - mutants

@@ -27,8 +27,9 @@ from ..definition.model import Process
 from ..problems import InvalidProcess
 from ..routing.router import Router
 from ..routing.tickets import Ticket
-from .code import code_mutants
+from .code import CodeMutant, code_mutants
 from .definition import definition_mutants
+from .equivalent import equivalent_reason
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -94,16 +95,16 @@ def run_definitions(path: Path, features: Path, jobs: int) -> tuple[int, int, li
     return len(live), sum(killed), survivors, equivalent
 
 
-def run_code(path: Path, features: Path, jobs: int) -> tuple[int, int, list[str]]:
-    mutants = list(code_mutants(PACKAGE))
+def run_code(path: Path, features: Path, jobs: int, match: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Killed, survivors, equivalent (each with its reason) and wrongly listed as equivalent: killed all the same."""
+    mutants = [m for m in code_mutants(PACKAGE) if match in str(m)]
 
-    def one(mutant: tuple[str, str, str] | None) -> bool:
+    def one(mutant: CodeMutant | None) -> bool:
         with tempfile.TemporaryDirectory(prefix="cep-code-mutant-") as tmp:
             copy = Path(tmp) / "cep"
             shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "standard"))
             if mutant is not None:
-                module, _, source = mutant
-                (copy / module).write_text(source, encoding="utf-8")
+                (copy / mutant.module).write_text(mutant.source, encoding="utf-8")
             return _features_fail(path, features, copy)
 
     if one(None):  # the copy itself must pass, or every mutant would look killed
@@ -111,8 +112,14 @@ def run_code(path: Path, features: Path, jobs: int) -> tuple[int, int, list[str]
 
     with ThreadPoolExecutor(jobs) as pool:
         killed = list(pool.map(one, mutants))
-    survivors = [what for (_, what, _), dead in zip(mutants, killed, strict=True) if not dead]
-    return len(mutants), sum(killed), survivors
+    out: tuple[list[str], list[str], list[str], list[str]] = ([], [], [], [])
+    for mutant, dead in zip(mutants, killed, strict=True):
+        why = equivalent_reason(mutant)
+        if why is None:
+            out[0 if dead else 1].append(str(mutant))
+        else:
+            out[3 if dead else 2].append(f"{mutant}: {why}")
+    return out
 
 
 def main() -> int:
@@ -121,6 +128,7 @@ def main() -> int:
     parser.add_argument("--features", type=Path, default=Path("features"))
     parser.add_argument("--only", choices=("definition", "code"))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--match", default="", help="only the code mutants whose description holds this text")
     args = parser.parse_args()
     os.environ.setdefault("CEP_CACHE_DIR", "")  # every mutant is a new definition: the cache would only fill up
     if args.only in (None, "definition"):
@@ -134,10 +142,18 @@ def main() -> int:
         for what in equivalent:
             print(f"  equivalent: {what}")
     if args.only in (None, "code"):
-        total, killed, survivors = run_code(args.process, args.features, args.jobs)
-        print(f"code mutants: {killed} of {total} killed ({killed / max(total, 1):.0%})")
+        killed, survivors, equivalent, wrong = run_code(args.process, args.features, args.jobs, args.match)
+        total = len(killed) + len(survivors)
+        print(
+            f"code mutants: {len(killed)} of {total} killed ({len(killed) / max(total, 1):.0%}); "
+            f"{len(equivalent)} equivalent (listed in cep/mutation/equivalent.py, with why)"
+        )
         for what in survivors:
             print(f"  survived: {what}")
+        for what in equivalent:
+            print(f"  equivalent: {what}")
+        for what in wrong:
+            print(f"  killed, yet listed as equivalent (take it off the list): {what}")
     return 0
 
 

@@ -1,11 +1,13 @@
 """Code mutants of the router, the calendars and the ticket parser: each comparison operator flipped (< and <=,
-> and >=, == and !=, in and not in, is and is not) and each whole-number constant moved by one, one at a time."""
+> and >=, == and !=, in and not in, is and is not), each whole-number constant moved by one, and each `if`
+branch dropped (its test made False), one at a time."""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 MODULES = ("routing/router.py", "routing/calendars.py", "routing/tickets.py")
 FLIPS: dict[type, type] = {
@@ -22,11 +24,22 @@ FLIPS: dict[type, type] = {
 }
 
 
+class CodeMutant(NamedTuple):
+    module: str  # its path under the package
+    line: int
+    change: str  # what changed on that line
+    code: str  # the line as written, stripped: with `change`, what a list of equivalent mutants names
+    source: str  # the mutated module
+
+    def __str__(self) -> str:
+        return f"{self.module} line {self.line}: {self.change}"
+
+
 class _Nth(ast.NodeTransformer):
     """Changes the `target`-th mutable spot of a module, counting in walk order."""
 
     def __init__(self, target: int) -> None:
-        self.target, self.seen, self.what = target, -1, ""
+        self.target, self.seen, self.what, self.line = target, -1, "", 0
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         self.generic_visit(node)
@@ -34,7 +47,7 @@ class _Nth(ast.NodeTransformer):
             self.seen += 1
             if self.seen == self.target and type(op) in FLIPS:
                 flipped = FLIPS[type(op)]()
-                self.what = f"line {node.lineno}: {type(op).__name__} → {type(flipped).__name__}"
+                self.what, self.line = f"{type(op).__name__} → {type(flipped).__name__}", node.lineno
                 node.ops[i] = flipped
         return node
 
@@ -42,15 +55,23 @@ class _Nth(ast.NodeTransformer):
         if type(node.value) is int:
             self.seen += 1
             if self.seen == self.target:
-                self.what = f"line {node.lineno}: {node.value} → {node.value + 1}"
+                self.what, self.line = f"{node.value} → {node.value + 1}", node.lineno
                 return ast.copy_location(ast.Constant(node.value + 1), node)
         return node
 
+    def visit_If(self, node: ast.If) -> ast.AST:
+        self.generic_visit(node)
+        self.seen += 1
+        if self.seen == self.target:
+            self.what, self.line = "branch dropped", node.lineno
+            node.test = ast.copy_location(ast.Constant(False), node.test)
+        return node
 
-def code_mutants(package: Path) -> Iterator[tuple[str, str, str]]:
-    """(module path under the package, what changed, the mutated source)."""
+
+def code_mutants(package: Path) -> Iterator[CodeMutant]:
     for module in MODULES:
         source = (package / module).read_text(encoding="utf-8")
+        lines = source.splitlines()
         target = 0
         while True:
             mutator = _Nth(target)
@@ -60,5 +81,6 @@ def code_mutants(package: Path) -> Iterator[tuple[str, str, str]]:
                     break
                 target += 1
                 continue
-            yield module, f"{module} {mutator.what}", ast.unparse(ast.fix_missing_locations(tree))
+            mutated = ast.unparse(ast.fix_missing_locations(tree))
+            yield CodeMutant(module, mutator.line, mutator.what, lines[mutator.line - 1].strip(), mutated)
             target += 1
