@@ -278,11 +278,10 @@ class Router:
         stops = {name: getattr(ticket, field) for name, field in STOPPED_BY.items()}
         states = []
         for name, due in decision.due.items():
+            assert due is not None, "judged at a moment, a wait with no end lasts until that moment: every clock is due"
             stopped, notify = stops[name], ()
             if stopped is not None and stopped <= at:
-                state, action = ("met" if due is None or stopped <= due else "missed"), None
-            elif due is None:
-                state, action = "ok", None
+                state, action = ("met" if stopped <= due else "missed"), None
             elif at >= due:
                 rule = self._breach_rule(ticket, decision, name)
                 state, action, notify = "breached", rule and rule.action, rule.notify if rule else ()
