@@ -240,6 +240,7 @@ def _standard_reading(raw: bytes, number: int) -> Any:
         raise ValueError(f"not UTF-8 text: byte 0x{byte} (column {error.start + 1})") from None
     if number == 1:
         line = line.removeprefix("\ufeff")
+    line = line.rstrip("\r\n")  # or an error at the line's end would be placed at column 1 of the next
     if not line or line.isspace():
         return _BLANK
     try:
