@@ -78,3 +78,45 @@ Feature: Time goals at risk and missed
     When the clocks are checked at "Wed 2026-12-02 17:00"
     Then the resolution is due "Fri 2026-12-04 17:00"
     And the resolution goal is on track
+
+  Scenario: A wait that comes after the moment the clocks are checked takes no time off before it
+    Given it waited for the customer from "Wed 2026-12-02 14:00" to "Wed 2026-12-02 15:00"
+    When the clocks are checked at "Wed 2026-12-02 10:15"
+    Then the resolution is due "Thu 2026-12-03 09:00"
+    And the resolution goal is at risk and a warning is posted
+
+  Scenario: A wait that began before the ticket counts from the ticket's creation
+    Given it waited for the customer from "Fri 2026-11-27 16:00" to "Mon 2026-11-30 10:00"
+    When Tier 1 triages it
+    Then the resolution is due "Thu 2026-12-03 10:00"
+
+  Scenario: A wait that ended before the ticket was created moves nothing
+    Given it waited for the customer from "Fri 2026-11-27 10:00" to "Fri 2026-11-27 12:00"
+    When Tier 1 triages it
+    Then the resolution is due "Wed 2026-12-02 17:00"
+
+  Scenario: One wait over and one still open both pause the resolution clock
+    Given it waited for the customer from "Mon 2026-11-30 10:00" to "Mon 2026-11-30 12:00"
+    And it has been waiting for the customer since "Tue 2026-12-01 08:00"
+    When the clocks are checked at "Tue 2026-12-01 17:00"
+    Then the resolution is due "Fri 2026-12-04 10:00"
+    And the resolution goal is on track
+
+  Scenario: While the customer has not answered, the resolution has no deadline yet
+    Given it has been waiting for the customer since "Tue 2026-12-01 08:00"
+    When Tier 1 triages it
+    Then the resolution clock stands still
+    And the first response is due "Mon 2026-11-30 12:00"
+
+  Scenario: A wait over New Year's Day pauses only the office's open time
+    Given it was created at "Wed 2026-12-30 16:00"
+    And it waited for the customer from "Thu 2026-12-31 10:00" to "Fri 2027-01-01 10:00"
+    When Tier 1 triages it
+    Then the first response is due "Thu 2026-12-31 11:00"
+    And the resolution is due "Wed 2027-01-06 14:00"
+
+  Scenario: A wait written in UTC is the same wait
+    Given it was created at "Wed 2026-12-30 16:00"
+    And it waited for the customer from "2026-12-31T08:00:00Z" to "2027-01-01T08:00:00Z"
+    When Tier 1 triages it
+    Then the resolution is due "Wed 2027-01-06 14:00"

@@ -12,6 +12,7 @@ Feature: Every hand-over carries its template, complete
     And the trigger is "Confirmed bug"
     And "#cep-escalations" is not notified
     And the first response is due "Mon 2026-11-30 11:00"
+    And there is no Tier acknowledgement goal
 
   Scenario: Steps to reproduce are required for bugs only
     Given a "content" ticket with "high" urgency and "team" impact

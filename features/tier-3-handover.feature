@@ -11,6 +11,7 @@ Feature: Tier 2 hands bugs that need a code change to development
     Then it is routed to Development
     And "#cep-dev-triage" is notified
     And the Tier acknowledgement is due "Thu 2026-12-10 12:00"
+    And the explanation says "hand-over 'bug-fix' (a code change is needed) → Tier 3 — Development;"
 
   Scenario: A P1 bug interrupts the weekend
     Given a "bug" ticket with "critical" urgency and "platform" impact
@@ -29,6 +30,7 @@ Feature: Tier 2 hands bugs that need a code change to development
     When the Project Manager hands it over
     Then it is routed to Development
     And the Tier acknowledgement is due "Wed 2026-12-09 17:00"
+    And the explanation says "P3 waits for the fix window: Tier 3 — Development's clock starts 2026-12-09T08:00:00+02:00."
 
   Scenario: A hand-over early on a Wednesday catches that morning's window
     Given a "bug" ticket with "medium" urgency and "team" impact
@@ -59,3 +61,12 @@ Feature: Tier 2 hands bugs that need a code change to development
     When the Project Manager hands it over
     Then it stays with the Project Manager
     And there is no Tier acknowledgement goal
+    And the explanation says "; stays at Tier 2 (level 1) — Project Manager;"
+
+  Scenario: When the window's Wednesday and the day after are public holidays, the window opens on the Friday
+    Given a "bug" ticket with "medium" urgency and "team" impact
+    And it is with the Project Manager since "Thu 2030-12-19 10:00"
+    And a code change is needed
+    When the Project Manager hands it over
+    Then its priority is "P3"
+    And the Tier acknowledgement is due "Fri 2030-12-27 17:00"

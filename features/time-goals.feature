@@ -115,3 +115,27 @@ Feature: Time goals per priority, counted in the right calendar
     And it was escalated at "Mon 2026-11-30 14:00"
     When Tier 1 triages it
     Then the Tier acknowledgement is due "Mon 2026-11-30 16:00"
+
+  Scenario: A P1 ticket late on New Year's Eve is due in the new year
+    Given a "how-to" ticket with "critical" urgency and "platform" impact
+    And it was created at "Thu 2026-12-31 23:30"
+    When Tier 1 triages it
+    Then the first response is due "Fri 2027-01-01 00:30"
+    And the resolution is due "Fri 2027-01-01 23:30"
+    And the Tier acknowledgement is due "Fri 2027-01-01 00:00"
+
+  Scenario: A P1 ticket on New Year's Eve is resolved on New Year's Day
+    Given a "how-to" ticket with "critical" urgency and "platform" impact
+    And it was created at "Thu 2026-12-31 20:00"
+    When Tier 1 triages it
+    Then the first response is due "Thu 2026-12-31 21:00"
+    And the resolution is due "Fri 2027-01-01 20:00"
+
+  Scenario: Critical feedback with its insight written is reviewed in business days all the same
+    Given a "feedback" ticket with "critical" urgency and "platform" impact
+    And it was created at "Mon 2026-11-30 09:00"
+    And the insight is complete
+    When Tier 1 triages it
+    Then its priority is "P1"
+    And the first response is due "Mon 2026-11-30 10:00"
+    And the insight review is due "Mon 2026-12-14 09:00"

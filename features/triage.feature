@@ -38,6 +38,7 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
     Then it stays at Tier 1
     And no trigger matches
     And no channel is notified
+    And the explanation says "no trigger matched: stays at Tier 1"
 
   Scenario: The first matching trigger wins
     Given a "bug" ticket with "medium" urgency and "platform" impact
@@ -84,3 +85,14 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
       | how-to   | high     | team         |
       | account  | critical | individual   |
       | account  | low      | platform     |
+
+  Scenario: Unless Tier 1 says it reproduced a bug, it was not reproduced
+    Given a "bug" ticket with "medium" urgency and "organisation" impact
+    When Tier 1 triages it
+    Then it is routed to the Project Manager
+    And the trigger is "Wide-impact bug"
+
+  Scenario: The explanation names the trigger that matched, by its place in the list
+    Given an "outage" ticket with "high" urgency and "team" impact
+    When Tier 1 triages it
+    Then the explanation says "trigger 1 'service-outage' matched"

@@ -28,6 +28,10 @@ P2_FIRST_RESPONSE_SCENARIOS = {
     "test_a_public_holiday_does_not_count_16_december_day_of_reconciliation",
     "test_a_sunday_holiday_moves_to_monday_freedom_day_2025_fell_on_a_sunday",
     "test_times_written_in_another_time_zone_count_in_johannesburg",
+    "test_a_time_left_empty_is_no_time",
+    "test_a_wait_over_new_years_day_pauses_only_the_offices_open_time",
+    "test_the_byteorder_mark_some_windows_tools_write_before_the_first_line_is_not_part_of_the_ticket",
+    "test_while_the_customer_has_not_answered_the_resolution_has_no_deadline_yet",
 }
 
 

@@ -38,12 +38,14 @@ def process() -> Process:
     return load_process(Path(os.environ.get("CEP_PROCESS", DEFAULT_PROCESS)))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def router(process: Process) -> Router:
+    """A router per scenario, as each `cep route` run has its own: what one scenario routed (the calendar years it
+    laid out, the paths it remembered) cannot change what the next one sees."""
     return Router(process)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def encoder(router: Router) -> LineEncoder:
     return LineEncoder(router)
 
@@ -55,6 +57,7 @@ class Scenario:
     lines: list[bytes] = field(default_factory=list)  # the ticket's line as given, when a scenario writes it
     routed: dict[str, Any] | None = None  # the line `cep route` printed for the ticket
     problems: str = ""  # what `cep route` said of the lines it could not read
+    printed: list[bytes] = field(default_factory=list)  # every line `cep route` printed
     template: str | None = None  # the template the scenario filled in
 
 
@@ -85,8 +88,8 @@ def decide(scenario: Scenario, encoder: LineEncoder) -> dict[str, Any]:
         out, err = io.BytesIO(), io.StringIO()
         write_jsonl(encoder, lines, "ticket.jsonl", scenario.at, out, err)
         scenario.problems = err.getvalue()
-        printed = out.getvalue().splitlines()
-        scenario.routed = json.loads(printed[0]) if printed else {}
+        scenario.printed = out.getvalue().splitlines()
+        scenario.routed = json.loads(scenario.printed[0]) if scenario.printed else {}
     return scenario.routed
 
 
@@ -184,6 +187,40 @@ def _(scenario: Scenario, process: Process, name: str, fields: str) -> None:
     scenario.ticket["fields"] = {f.id: "filled in" for f in template.fields if f.id not in lacking}
 
 
+@given(parsers.re(r'its "(?P<name>[a-z_]+)" field holds (?P<value>[-"\[{0-9tfn].*)'))
+def _(scenario: Scenario, name: str, value: str) -> None:
+    scenario.ticket[name] = json.loads(value)  # a JSON value, as the ticket's line would hold it
+
+
+@given(parsers.re(r'its "(?P<name>[a-z_]+)" field is left out'))
+def _(scenario: Scenario, name: str) -> None:
+    assert name in scenario.ticket, f"the ticket has no '{name}' field to leave out"
+    del scenario.ticket[name]
+
+
+@given(parsers.re(r'its "(?P<name>[a-z_]+)" field is given again, as (?P<value>.+)'))
+def _(scenario: Scenario, name: str, value: str) -> None:
+    line = json.dumps({"id": "scenario", **scenario.ticket})
+    scenario.lines = [f"{line[:-1]}, {json.dumps(name)}: {value}}}".encode()]
+
+
+@given(parsers.re(r'its "(?P<name>[a-z_]+)" field holds the byte 0x(?P<byte>[0-9a-f]{2}), which is not UTF-8 text'))
+def _(scenario: Scenario, name: str, byte: str) -> None:
+    scenario.ticket[name] = "\N{CHECK MARK}"  # a stand-in, replaced by the byte once the line is written
+    line = json.dumps({"id": "scenario", **scenario.ticket}, ensure_ascii=False).encode()
+    scenario.lines = [line.replace("\N{CHECK MARK}".encode(), bytes.fromhex(byte))]
+
+
+@given("the tickets file reads:")
+def _(scenario: Scenario, docstring: str) -> None:
+    scenario.lines = [line.encode() + b"\n" for line in docstring.split("\n")]
+
+
+@given(parsers.re(r"the tickets file starts with a byte-order mark"))
+def _(scenario: Scenario) -> None:
+    scenario.lines = [b"\xef\xbb\xbf" + json.dumps({"id": "scenario", **scenario.ticket}).encode()]
+
+
 # -- When -------------------------------------------------------------------------------------------------------
 @when(parsers.re(r"(?P<tier>.+?) triages it"))
 def _(scenario: Scenario, encoder: LineEncoder, process: Process, tier: str) -> None:
@@ -201,6 +238,11 @@ def _(scenario: Scenario, encoder: LineEncoder, process: Process, tier: str) -> 
 @when(parsers.parse('the clocks are checked at "{when}"'))
 def _(scenario: Scenario, encoder: LineEncoder, process: Process, when: str) -> None:
     scenario.at = moment(when, process)
+    decide(scenario, encoder)
+
+
+@when("it is routed")
+def _(scenario: Scenario, encoder: LineEncoder) -> None:
     decide(scenario, encoder)
 
 
@@ -226,6 +268,12 @@ def _(scenario: Scenario, process: Process, trigger: str) -> None:
 def _(scenario: Scenario) -> None:
     line = routed(scenario)
     assert line["trigger"] is None, line["explanation"]
+
+
+@then(parsers.parse('the explanation says "{text}"'))
+def _(scenario: Scenario, text: str) -> None:
+    explanation = routed(scenario)["explanation"]
+    assert text in explanation, explanation
 
 
 @then(parsers.re(r"exactly (?P<channels>.+) (?:is|are) notified"))
@@ -257,6 +305,12 @@ def _(scenario: Scenario, process: Process, clock: str, when: str) -> None:
     found, expected = due(line, key), moment(when, process)
     assert found is not None, f"there is no {clock} goal: {line['explanation']}"
     assert found == expected, f"{clock} due {found:%a %Y-%m-%d %H:%M %z}, expected {expected:%a %Y-%m-%d %H:%M %z}"
+
+
+@then(parsers.re(r"the (?P<clock>.+?) clock stands still"))
+def _(scenario: Scenario, process: Process, clock: str) -> None:
+    line, key = routed(scenario), clock_id(process, clock)
+    assert f"{key}_due" in line and line[f"{key}_due"] is None, f"{clock} is due {line.get(f'{key}_due')}"
 
 
 @then(parsers.re(r"there is no (?P<clock>.+?) goal"))
@@ -364,6 +418,32 @@ def _(process: Process, name: str, fields: str) -> None:
     template = template_of(process, name)
     required = [f.id for f in template.fields if f.required]
     assert required == [field_id(template, f) for f in re.findall(r'"([^"]+)"', fields)], required
+
+
+@then(parsers.re(r"line (?P<number>\d+) is refused, and no other: (?P<message>.+)"))
+def _(scenario: Scenario, number: str, message: str) -> None:
+    assert scenario.problems == f"ticket.jsonl:{number}: error: {message}\n", scenario.problems or "nothing refused"
+
+
+@then(parsers.re(r"it is refused: (?P<message>.+)"))
+def _(scenario: Scenario, message: str) -> None:
+    assert scenario.routed == {}, f"it was routed: {scenario.routed}"
+    assert scenario.problems == f"ticket.jsonl:1: error: {message}\n", scenario.problems
+
+
+@then(parsers.re(r"its id is printed as (?P<value>.+)"))
+def _(scenario: Scenario, value: str) -> None:
+    assert routed(scenario)["id"] == json.loads(value), scenario.routed
+
+
+@then("nothing is refused")
+def _(scenario: Scenario) -> None:
+    assert scenario.problems == "", scenario.problems
+
+
+@then(parsers.re(r"(?P<count>\d+) tickets? (?:is|are) routed"))
+def _(scenario: Scenario, count: str) -> None:
+    assert len(scenario.printed) == int(count), scenario.printed
 
 
 # -- the Jira bundle ---------------------------------------------------------------------------------------------
