@@ -29,7 +29,7 @@ from ..routing.router import Router
 from ..routing.tickets import Ticket
 from .code import CodeMutant, code_mutants
 from .definition import definition_mutants
-from .equivalent import equivalent_reason
+from .equivalent import equivalent_reason, unobservable_reason
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -116,7 +116,8 @@ def run_code(path: Path, features: Path, jobs: int, match: str) -> tuple[list[st
     for mutant, dead in zip(mutants, killed, strict=True):
         why = equivalent_reason(mutant)
         if why is None:
-            out[0 if dead else 1].append(str(mutant))
+            here = unobservable_reason(mutant)
+            out[0 if dead else 1].append(str(mutant) + (f" (not seen here: {here})" if here and not dead else ""))
         else:
             out[3 if dead else 2].append(f"{mutant}: {why}")
     return out
@@ -146,7 +147,8 @@ def main() -> int:
         total = len(killed) + len(survivors)
         print(
             f"code mutants: {len(killed)} of {total} killed ({len(killed) / max(total, 1):.0%}); "
-            f"{len(equivalent)} equivalent (listed in cep/mutation/equivalent.py, with why)"
+            f"{len(equivalent)} equivalent (listed in cep/mutation/equivalent.py, with why, as are the survivors "
+            "this process's definition cannot show)"
         )
         for what in survivors:
             print(f"  survived: {what}")

@@ -27,19 +27,29 @@ FLIPS: dict[type, type] = {
 class CodeMutant(NamedTuple):
     module: str  # its path under the package
     line: int
-    change: str  # what changed on that line
-    code: str  # the line as written, stripped: with `change`, what a list of equivalent mutants names
+    column: int  # where on the line the changed code starts (a line may hold the same change twice)
+    change: str  # what changed there
+    code: str  # the line as written, stripped: with `change` and `column`, how a list of mutants names one
     source: str  # the mutated module
+    twin: int = 0  # how many mutants before it in the module have the same line text, column and change
 
     def __str__(self) -> str:
-        return f"{self.module} line {self.line}: {self.change}"
+        return f"{self.module} line {self.line}:{self.column}: {self.change}"
+
+    @property
+    def key(self) -> tuple[str, str, int, str, int]:
+        return self.module, self.code, self.column, self.change, self.twin
+
+
+def _spot(node: ast.expr | ast.stmt) -> tuple[int, int]:
+    return node.lineno, node.col_offset + 1
 
 
 class _Nth(ast.NodeTransformer):
     """Changes the `target`-th mutable spot of a module, counting in walk order."""
 
     def __init__(self, target: int) -> None:
-        self.target, self.seen, self.what, self.line = target, -1, "", 0
+        self.target, self.seen, self.what, self.spot = target, -1, "", (0, 0)
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         self.generic_visit(node)
@@ -47,7 +57,7 @@ class _Nth(ast.NodeTransformer):
             self.seen += 1
             if self.seen == self.target and type(op) in FLIPS:
                 flipped = FLIPS[type(op)]()
-                self.what, self.line = f"{type(op).__name__} → {type(flipped).__name__}", node.lineno
+                self.what, self.spot = f"{type(op).__name__} → {type(flipped).__name__}", _spot(node)
                 node.ops[i] = flipped
         return node
 
@@ -55,7 +65,7 @@ class _Nth(ast.NodeTransformer):
         if type(node.value) is int:
             self.seen += 1
             if self.seen == self.target:
-                self.what, self.line = f"{node.value} → {node.value + 1}", node.lineno
+                self.what, self.spot = f"{node.value} → {node.value + 1}", _spot(node)
                 return ast.copy_location(ast.Constant(node.value + 1), node)
         return node
 
@@ -63,7 +73,7 @@ class _Nth(ast.NodeTransformer):
         self.generic_visit(node)
         self.seen += 1
         if self.seen == self.target:
-            self.what, self.line = "branch dropped", node.lineno
+            self.what, self.spot = "branch dropped", _spot(node)
             node.test = ast.copy_location(ast.Constant(False), node.test)
         return node
 
@@ -72,6 +82,7 @@ def code_mutants(package: Path) -> Iterator[CodeMutant]:
     for module in MODULES:
         source = (package / module).read_text(encoding="utf-8")
         lines = source.splitlines()
+        seen: dict[tuple[str, int, str], int] = {}
         target = 0
         while True:
             mutator = _Nth(target)
@@ -82,5 +93,8 @@ def code_mutants(package: Path) -> Iterator[CodeMutant]:
                 target += 1
                 continue
             mutated = ast.unparse(ast.fix_missing_locations(tree))
-            yield CodeMutant(module, mutator.line, mutator.what, lines[mutator.line - 1].strip(), mutated)
+            line, column = mutator.spot
+            code = lines[line - 1].strip()
+            twin = seen[code, column, mutator.what] = seen.get((code, column, mutator.what), -1) + 1
+            yield CodeMutant(module, line, column, mutator.what, code, mutated, twin)
             target += 1
