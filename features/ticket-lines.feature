@@ -92,6 +92,14 @@ Feature: The ticket lines cep reads
     When it is routed
     Then it is refused: the field 'id' is given twice
 
+  Scenario: A line that gives its fields over and over is refused
+    Given the tickets file reads:
+      """
+      {"id": "T-1", "category": "how-to", "urgency": "high", "impact": "team", "created": "2026-11-30T09:00:00+02:00", "category": "bug", "category": "how-to", "impact": "team"}
+      """
+    When it is routed
+    Then line 1 is refused, and no other: the field 'category' is given twice
+
   Scenario: A field given twice is refused, even when one is spelt with an escape
     Given the tickets file reads:
       """

@@ -139,3 +139,21 @@ Feature: Time goals per priority, counted in the right calendar
     Then its priority is "P1"
     And the first response is due "Mon 2026-11-30 10:00"
     And the insight review is due "Mon 2026-12-14 09:00"
+
+  Scenario: Every P1 ticket in one run counts its own hours, whatever zone its times are written in
+    Given the tickets file reads:
+      """
+      {"id": "T-1", "category": "how-to", "urgency": "critical", "impact": "platform", "created": "2026-11-28T22:30:00+02:00"}
+      {"id": "T-2", "category": "how-to", "urgency": "critical", "impact": "platform", "created": "2026-11-29T03:00:00+02:00", "waiting": [["2026-11-29T02:00:00Z", "2026-11-29T03:00:00Z"]]}
+      """
+    When it is routed
+    Then the first response of "T-1" is due "Sat 2026-11-28 23:30"
+    And the first response of "T-2" is due "Sun 2026-11-29 04:00"
+    And the resolution of "T-2" is due "Mon 2026-11-30 04:00"
+
+  Scenario: A P1 ticket written in UTC and checked at a moment counts its hour in Johannesburg
+    Given a "how-to" ticket with "critical" urgency and "platform" impact
+    And it was created at "2026-11-28T20:30:00Z"
+    When the clocks are checked at "Sat 2026-11-28 23:00"
+    Then the first response is due "Sat 2026-11-28 23:30"
+    And the first response goal is on track

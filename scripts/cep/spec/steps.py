@@ -313,6 +313,14 @@ def _(scenario: Scenario, process: Process, clock: str) -> None:
     assert f"{key}_due" in line and line[f"{key}_due"] is None, f"{clock} is due {line.get(f'{key}_due')}"
 
 
+@then(parsers.re(r'the (?P<clock>.+?) of "(?P<ticket>[^"]+)" is due "(?P<when>[^"]+)"'))
+def _(scenario: Scenario, process: Process, clock: str, ticket: str, when: str) -> None:
+    lines = [json.loads(line) for line in scenario.printed]
+    line = next((line for line in lines if line["id"] == ticket), None)
+    assert line, f"no ticket {ticket} was routed: {[line['id'] for line in lines]}"
+    assert due(line, clock_id(process, clock)) == moment(when, process), line
+
+
 @then(parsers.re(r"there is no (?P<clock>.+?) goal"))
 def _(scenario: Scenario, process: Process, clock: str) -> None:
     line, key = routed(scenario), clock_id(process, clock)
