@@ -10,7 +10,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import UTC, datetime
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -115,6 +115,16 @@ def test_verified_behaviour_without_a_report_says_not_run(site: Path) -> None:
     html = page(site, "verified")
     assert "not run" in html and "passed" not in html.replace("scenarios passed", "")
     assert "An outage goes to the Project Manager and the incident channel" in html
+
+
+def test_a_scenarios_ticket_lines_show_as_written(site: Path) -> None:
+    html = page(site, "verified")
+    blocks = [re.sub(r"<[^>]+>", "", block) for block in re.findall(r"<pre[^>]*>(.*?)</pre>", html, re.S)]
+    line = (
+        '{"id": "T-3", "category": "how-to", "urgency": "high", "impact": "team", '
+        '"created": "2026-11-30T09:00:00+02:00"}'
+    )
+    assert any(line in unescape(block).splitlines() for block in blocks), blocks[:3]
 
 
 def test_changed_definition_changes_the_pages(tmp_path: Path) -> None:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from ..spec.gherkin import Feature
 from .text import esc, table
 
 _BADGES = {"passed": "✅ passed", "failed": "❌ failed", None: "⚪ not run"}
+
+
+def _block(text: str | None) -> str:
+    """A step's text block, as a code block inside the scenario's box (a fence longer than any run of backticks
+    in it, so nothing in it can close the block)."""
+    if text is None:
+        return ""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    return f"\n    {fence}\n" + "".join(f"    {line}\n" for line in text.splitlines()) + f"    {fence}\n\n"
 
 
 def verified_behaviour(features: list[Feature], results: dict[tuple[str, str], str]) -> str:
@@ -25,7 +36,7 @@ def verified_behaviour(features: list[Feature], results: dict[tuple[str, str], s
             )
         for scenario in feature.scenarios:
             status = _BADGES[results.get((feature.name, scenario.name))]
-            steps = "".join(f"    **{esc(s.keyword)}** {esc(s.text)}  \n" for s in scenario.steps)
+            steps = "".join(f"    **{esc(s.keyword)}** {esc(s.text)}  \n" + _block(s.docstring) for s in scenario.steps)
             out.append(
                 f"??? {'success' if 'passed' in status else 'failure' if 'failed' in status else 'note'} "
                 f'"{status} — {esc(scenario.name.replace(chr(34), chr(39)))}"\n\n{steps}\n'

@@ -20,6 +20,7 @@ class Step:
     keyword: str
     text: str
     table: tuple[tuple[str, ...], ...] = ()
+    docstring: str | None = None  # the text block under the step, as written between its quotes
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def _steps(raw: list[dict]) -> tuple[Step, ...]:
             s["keyword"].strip(),
             s["text"],
             tuple(tuple(c["value"] for c in row["cells"]) for row in s.get("dataTable", {}).get("rows", [])),
+            s["docString"]["content"] if "docString" in s else None,
         )
         for s in raw
     )
