@@ -1,7 +1,7 @@
 """Definition mutants: valid definitions that differ from the original by one change a customer could notice —
 a matrix cell, a time goal, a trigger's route, channel, condition value or order, a template field's required
-flag, a calendar's hours, holidays or days, the bug-fix window, a breach rule's priorities, tiers or action, a
-category's floor."""
+flag, a calendar's time zone, hours, holidays (none, or another country's) or days, the bug-fix window, a breach
+rule's priorities, tiers or action, a category's floor."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ def _changed(data: dict[str, Any], what: str, change: Callable[[dict[str, Any]],
 def _doubled(duration: str) -> str:
     number, _, unit = duration.partition(" ")
     return f"{int(number) * 2} {unit}"
+
+
+def _hour_earlier(clock: str) -> str:
+    hour, minute = clock.split(":")
+    return f"{int(hour) - 1:02d}:{minute}"
 
 
 def definition_mutants(data: dict[str, Any]) -> Iterator[Mutant]:
@@ -76,6 +81,12 @@ def definition_mutants(data: dict[str, Any]) -> Iterator[Mutant]:
                 lambda d, t=t, f=f, flag=flag: d["templates"][t]["fields"][f].__setitem__("required", flag),
             )
     for c, calendar in enumerate(data["calendars"]):
+        zone = "Europe/Berlin" if calendar["time_zone"] != "Europe/Berlin" else "Asia/Tokyo"
+        yield _changed(
+            data,
+            f"calendar {calendar['id']}: in {zone}",
+            lambda d, c=c, zone=zone: d["calendars"][c].__setitem__("time_zone", zone),
+        )
         if calendar.get("always_open"):
             continue
         yield _changed(
@@ -84,8 +95,20 @@ def definition_mutants(data: dict[str, Any]) -> Iterator[Mutant]:
             lambda d, c=c: d["calendars"][c].__setitem__("opens", "09:00"),
         )
         yield _changed(
+            data,
+            f"calendar {calendar['id']}: closes an hour earlier",
+            lambda d, c=c: d["calendars"][c].__setitem__("closes", _hour_earlier(d["calendars"][c]["closes"])),
+        )
+        yield _changed(
             data, f"calendar {calendar['id']}: no holidays", lambda d, c=c: d["calendars"][c].pop("holidays")
         )
+        if calendar.get("holidays"):
+            other = "GB" if calendar["holidays"] != "GB" else "US"
+            yield _changed(
+                data,
+                f"calendar {calendar['id']}: the public holidays of {other}",
+                lambda d, c=c, other=other: d["calendars"][c].__setitem__("holidays", other),
+            )
         yield _changed(
             data,
             f"calendar {calendar['id']}: closed on Fridays",
