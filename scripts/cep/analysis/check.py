@@ -235,7 +235,7 @@ _MISSED = re.compile(
 _WITH = re.compile(r'^it is with (?P<tier>.+?) since "')
 
 
-_DUE = re.compile(r'^the (?P<clock>.+?) is due "(?P<when>[^"]+)"$')
+_DUE = re.compile(r'^the (?P<clock>[^"]+?) is due "(?P<when>[^"]+)"$')
 _STARTS = {
     "created": re.compile(r'^it was created at "(?P<when>[^"]+)"$'),
     "entered": re.compile(r'^(?:it is with .+? since|it was escalated at) "(?P<when>[^"]+)"$'),

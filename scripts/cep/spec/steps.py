@@ -25,7 +25,7 @@ from pytest_bdd import given, parsers, then, when
 
 from cep.definition import DEFAULT_PROCESS
 from cep.definition.loader import load_process
-from cep.definition.model import Process
+from cep.definition.model import Process, Template
 from cep.routing.encode import LineEncoder
 from cep.routing.router import Router
 from cep.routing.stream import write_jsonl
@@ -104,7 +104,7 @@ def due(line: dict[str, Any], clock: str) -> datetime | None:
     return datetime.fromisoformat(text) if text is not None else None
 
 
-def template_named(scenario: Scenario, process: Process) -> Any:
+def template_named(scenario: Scenario, process: Process) -> Template:
     assert scenario.template, "say which template was filled in (Given the … is complete / lacks …)"
     return process.template(scenario.template)
 
@@ -187,7 +187,7 @@ def _(scenario: Scenario, process: Process, name: str, fields: str) -> None:
     scenario.ticket["fields"] = {f.id: "filled in" for f in template.fields if f.id not in lacking}
 
 
-@given(parsers.re(r'its "(?P<name>[a-z_]+)" field holds (?P<value>[-"\[{0-9tfn].*)'))
+@given(parsers.re(r'its "(?P<name>[a-z_]+)" field holds (?P<value>(?:["\[{\-0-9]|true|false|null).*)'))
 def _(scenario: Scenario, name: str, value: str) -> None:
     scenario.ticket[name] = json.loads(value)  # a JSON value, as the ticket's line would hold it
 
@@ -299,7 +299,7 @@ def _(scenario: Scenario) -> None:
     assert routed(scenario)["notify"] == [], scenario.routed
 
 
-@then(parsers.re(r'the (?P<clock>.+?) is due "(?P<when>[^"]+)"'))
+@then(parsers.re(r'the (?P<clock>[^"]+?) is due "(?P<when>[^"]+)"'))
 def _(scenario: Scenario, process: Process, clock: str, when: str) -> None:
     line, key = routed(scenario), clock_id(process, clock)
     found, expected = due(line, key), moment(when, process)
