@@ -1,7 +1,10 @@
-Feature: Tier 2 hands bugs that need a code change to development
-  P1 and P2 bugs go to Tier 3 at once and interrupt planned work. P3 and P4 wait for the weekly
-  bug-fix window: Tier 3's acknowledgement clock starts at the first Wednesday 08:00 at or after
-  the hand-over, or at the next opening after it when that Wednesday is a public holiday.
+Feature: Hand-overs to development
+  The Project Manager hands a bug to development when a code change is needed. P1 and P2 bugs go to
+  Tier 3 at once and interrupt planned work. P3 and P4 wait for the weekly bug-fix window: Tier 3's
+  acknowledgement clock starts at the first Wednesday 08:00 at or after the hand-over, or at the next
+  opening after it when that Wednesday is a public holiday. The Product Owner hands a feature to
+  development only once it is accepted into the roadmap; it then follows normal planning, with no
+  time goal.
 
   Scenario: A P2 bug goes to development at once
     Given a "bug" ticket with "high" urgency and "team" impact
@@ -70,3 +73,20 @@ Feature: Tier 2 hands bugs that need a code change to development
     When the Project Manager hands it over
     Then its priority is "P3"
     And the Tier acknowledgement is due "Fri 2030-12-27 17:00"
+
+  Scenario: A feature accepted into the roadmap goes to development, with no time goal
+    Given a "feature-request" ticket with "medium" urgency and "team" impact
+    And it is with the Product Owner since "Mon 2026-11-30 10:00"
+    And it was accepted into the roadmap
+    When the Product Owner hands it over
+    Then it is routed to Development
+    And exactly "#cep-dev-triage" is notified
+    And there is no Tier acknowledgement goal
+    And the explanation says "hand-over 'accepted-feature' (accepted into the roadmap) → Tier 3 — Development;"
+
+  Scenario: A feature not accepted into the roadmap stays with the Product Owner
+    Given a "feature-request" ticket with "medium" urgency and "team" impact
+    And it is with the Product Owner since "Mon 2026-11-30 10:00"
+    When the Product Owner hands it over
+    Then it stays with the Product Owner
+    And no channel is notified

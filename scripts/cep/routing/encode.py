@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from .router import Decision, Router, _Path
+from .router import Decision, Router, _Path, ticket_path
 from .tickets import Ticket, TriageLine, parse_moment
 
 
@@ -66,9 +66,9 @@ class LineEncoder:
         self.path = lru_cache(maxsize=4096)(self._path)
 
     def _path(
-        self, category: str, urgency: str, impact: str, reproduced: bool, tier: str, code: bool
+        self, category: str, urgency: str, impact: str, reproduced: bool, tier: str, code: bool, accepted: bool = False
     ) -> tuple[_Path, _Template]:
-        p = self.router.path(category, urgency, impact, reproduced, tier, code)
+        p = self.router.path(category, urgency, impact, reproduced, tier, code, accepted)
         return p, self._template(p)
 
     @staticmethod
@@ -90,9 +90,7 @@ class LineEncoder:
     def line(self, ticket: Ticket) -> bytes:
         """`reference_line(router.route(ticket))`, built from cached pieces."""
         quoted = msgspec.json.encode(ticket.id)  # as json.dumps(ensure_ascii=False) writes it, in a fifth of the time
-        p, template = self.path(
-            ticket.category, ticket.urgency, ticket.impact, ticket.reproduced, ticket.tier, ticket.needs_code_change
-        )
+        p, template = self.path(*ticket_path(ticket))
         if not (ticket.waiting or ticket.fields is not None or ticket.escalated or p.window):
             return self._from_creation(p, template, quoted, ticket.created)
         _, missing, due, _, explanation = self.router.schedule(ticket)

@@ -20,6 +20,12 @@ from .tickets import Ticket
 FROM_TICKET = ("category", "urgency", "impact", "priority")
 
 
+# What a hand-over's `when` says, in its explanation.
+_HANDED_OVER_WHEN = {
+    "needs-code-change": "a code change is needed",
+    "accepted-into-roadmap": "accepted into the roadmap",
+}
+
 # The ticket's field whose time stops each clock.
 STOPPED_BY = {
     "first_response": "responded",
@@ -87,6 +93,12 @@ class Schedule(NamedTuple):
     explanation: str
 
 
+def ticket_path(ticket: Ticket) -> tuple[str, str, str, bool, str, bool, bool]:
+    """What of a ticket decides its path: `Router.path`'s arguments."""
+    t = ticket
+    return t.category, t.urgency, t.impact, t.reproduced, t.tier, t.needs_code_change, t.accepted_into_roadmap
+
+
 def normalise_field(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
 
@@ -113,7 +125,9 @@ class Router:
         self.path = lru_cache(maxsize=4096)(self._path)
 
     # -- what the fields decide ---------------------------------------------------------------------------
-    def _path(self, category: str, urgency: str, impact: str, reproduced: bool, tier: str, code: bool) -> _Path:
+    def _path(
+        self, category: str, urgency: str, impact: str, reproduced: bool, tier: str, code: bool, accepted: bool = False
+    ) -> _Path:
         clocks = self.process.clocks
         priority, cell = self.process.priority_for(category, urgency, impact)
         values = {
@@ -131,10 +145,8 @@ class Router:
             if trigger:
                 route, notify, template = trigger.route, trigger.notify, self.templates[trigger.template]
         else:
-            handover = next(
-                (h for h in self.process.handovers if h.from_tier == tier and h.when == "needs-code-change" and code),
-                None,
-            )
+            holds = {"needs-code-change": code, "accepted-into-roadmap": accepted}  # a hand-over's `when`
+            handover = next((h for h in self.process.handovers if h.from_tier == tier and holds[h.when]), None)
             if handover:
                 route, notify = handover.to_tier, handover.notify
                 template = self.templates[handover.template] if handover.template else None
@@ -213,9 +225,7 @@ class Router:
     def schedule(self, ticket: Ticket, at: datetime | None = None) -> Schedule:
         """The ticket's path and what its times and fields add to it: the deadlines, the fields it lacks, when the
         acknowledgement clock starts, and the explanation."""
-        p = self.path(
-            ticket.category, ticket.urgency, ticket.impact, ticket.reproduced, ticket.tier, ticket.needs_code_change
-        )
+        p = self.path(*ticket_path(ticket))
         calendar, created = p.calendar, ticket.created
         start = calendar.offset(created)
         due: dict[str, tuple[BusinessCalendar, int | None]] = {"first_response": (calendar, start + p.first_response)}
@@ -341,7 +351,8 @@ class Router:
                 f"→ {self.tier_names[trigger.route]}"
             )
         elif handover:
-            parts.append(f"hand-over '{handover.id}' (a code change is needed) → {self.tier_names[handover.to_tier]}")
+            why = _HANDED_OVER_WHEN[handover.when]
+            parts.append(f"hand-over '{handover.id}' ({why}) → {self.tier_names[handover.to_tier]}")
         elif tier == self.triage_tier:
             parts.append(f"no trigger matched: stays at {self.tier_names[tier]}")
         else:

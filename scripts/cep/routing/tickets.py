@@ -18,7 +18,16 @@ from ..problems import Location, Problem, did_you_mean, unknown_name
 YEARS = range(1970, 2101)
 _TIMES = ("created", "escalated", "responded", "acknowledged", "resolved")
 _REQUIRED = ("id", "category", "urgency", "impact", "created")
-_KNOWN = (*_REQUIRED, "reproduced", "tier", "needs_code_change", "waiting", "fields", *_TIMES[1:])
+_KNOWN = (
+    *_REQUIRED,
+    "reproduced",
+    "tier",
+    "needs_code_change",
+    "accepted_into_roadmap",
+    "waiting",
+    "fields",
+    *_TIMES[1:],
+)
 _KNOWN_SET = frozenset(_KNOWN)
 _BASIC = frozenset((*_REQUIRED, "reproduced", "tier"))
 _UNSET = msgspec.UNSET
@@ -45,6 +54,7 @@ class Ticket(NamedTuple):
     acknowledged: datetime | None = None
     resolved: datetime | None = None
     fields: Mapping[str, Any] | None = None
+    accepted_into_roadmap: bool = False  # what the Product Owner's hand-over to development waits for
 
 
 def parse_moment(value: Any, name: str) -> datetime:
@@ -190,7 +200,7 @@ class TicketParser:
         created_at = parse_moment(created, "created")
         if _BASIC.issuperset(raw):  # the common case at triage: nothing more to read
             return Ticket(ticket_id, category, urgency, impact, created_at, reproduced, tier)
-        code = _flag(raw, "needs_code_change")
+        code, accepted = _flag(raw, "needs_code_change"), _flag(raw, "accepted_into_roadmap")
         waits = raw.get("waiting") or ()
         if waits and (not isinstance(waits, list) or not all(isinstance(w, list) and len(w) == 2 for w in waits)):
             raise ValueError("'waiting' must be a list of [from, to] pairs (to may be null)")
@@ -222,6 +232,7 @@ class TicketParser:
             acknowledged,
             resolved,
             fields,
+            accepted,
         )
 
 

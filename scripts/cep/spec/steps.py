@@ -156,6 +156,11 @@ def _(scenario: Scenario) -> None:
     scenario.ticket["needs_code_change"] = True
 
 
+@given("it was accepted into the roadmap")
+def _(scenario: Scenario) -> None:
+    scenario.ticket["accepted_into_roadmap"] = True
+
+
 @given(parsers.parse('it waited for the customer from "{start}" to "{end}"'))
 def _(scenario: Scenario, process: Process, start: str, end: str) -> None:
     wait = [moment(start, process).isoformat(), moment(end, process).isoformat()]
