@@ -3,7 +3,8 @@ of the process the executable specification guards. Each mutant — a valid defi
 router, calendars or ticket parser with one change — runs the features alone; a mutant is killed when a scenario
 fails. Prints the kill rates and every survivor. A definition mutant no ticket can tell apart from the original
 (the same decisions, deadlines and breach actions for every kind of ticket at sample moments) is equivalent and
-counted apart."""
+counted apart; so is a code mutant listed, with its reason, in `equivalent.py` (`--match TEXT` runs only the code
+mutants whose description holds TEXT)."""
 
 from __future__ import annotations
 
