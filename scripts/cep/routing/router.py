@@ -95,8 +95,15 @@ class Schedule(NamedTuple):
 
 def ticket_path(ticket: Ticket) -> tuple[str, str, str, bool, str, bool, bool]:
     """What of a ticket decides its path: `Router.path`'s arguments."""
-    t = ticket
-    return t.category, t.urgency, t.impact, t.reproduced, t.tier, t.needs_code_change, t.accepted_into_roadmap
+    return (
+        ticket.category,
+        ticket.urgency,
+        ticket.impact,
+        ticket.reproduced,
+        ticket.tier,
+        ticket.needs_code_change,
+        ticket.accepted_into_roadmap,
+    )
 
 
 def normalise_field(name: str) -> str:
