@@ -42,9 +42,9 @@ Feature: Priority comes from urgency and impact
   Scenario: The explanation says when a floor raised the priority
     Given an "outage" ticket with "low" urgency and "individual" impact
     When Tier 1 triages it
-    Then the explanation says "urgency low × impact individual gives P4, raised to P2 by the outage floor;"
+    Then the explanation says the "outage" floor raised the priority from "P4" to "P2"
 
   Scenario: The explanation says nothing of a floor the matrix already meets
     Given an "outage" ticket with "critical" urgency and "platform" impact
     When Tier 1 triages it
-    Then the explanation says "urgency critical × impact platform gives P1; trigger"
+    Then the explanation says no floor raised the priority

@@ -38,7 +38,7 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
     Then it stays at Tier 1
     And no trigger matches
     And no channel is notified
-    And the explanation says "no trigger matched: stays at Tier 1"
+    And the explanation says no trigger matched and it stays at Tier 1
 
   Scenario: The first matching trigger wins
     Given a "bug" ticket with "medium" urgency and "platform" impact
@@ -95,4 +95,4 @@ Feature: Tier 1 triage routes each ticket by the escalation triggers, in order
   Scenario: The explanation names the trigger that matched, by its place in the list
     Given an "outage" ticket with "high" urgency and "team" impact
     When Tier 1 triages it
-    Then the explanation says "trigger 1 'service-outage' matched"
+    Then the explanation says trigger 1, "Service outage", matched

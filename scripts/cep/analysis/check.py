@@ -232,13 +232,13 @@ _AT_RISK = re.compile(r"^the .+? goal is at risk and a warning is posted$")
 _MISSED = re.compile(
     r"^the (?P<clock>.+?) goal is missed and (?:it goes to .+|the .+? is alerted|nothing more happens)$"
 )
-_WITH = re.compile(r'^it is with (?P<tier>.+?) since "')
+_WITH = re.compile(r'^it is (?:with|at) (?P<tier>.+?) since "')
 
 
 _DUE = re.compile(r'^the (?P<clock>[^"]+?) is due "(?P<when>[^"]+)"$')
 _STARTS = {
     "created": re.compile(r'^it was created at "(?P<when>[^"]+)"$'),
-    "entered": re.compile(r'^(?:it is with .+? since|it was escalated at) "(?P<when>[^"]+)"$'),
+    "entered": re.compile(r'^(?:it is (?:with|at) .+? since|it was escalated at) "(?P<when>[^"]+)"$'),
 }
 _EDGES = ("on a weekend", "before opening", "at opening", "at closing", "after closing", "due at closing")
 

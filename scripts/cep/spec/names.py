@@ -44,6 +44,11 @@ def trigger_id(process: Process, name: str) -> str:
     return _named("trigger", name, process.triggers, lambda t: (t.id.lower(), t.name.lower()), lambda t: t.name).id
 
 
+def handover_id(process: Process, name: str) -> str:
+    handovers = process.handovers
+    return _named("hand-over", name, handovers, lambda h: (h.id.lower(), h.name.lower()), lambda h: h.name).id
+
+
 def role_id(process: Process, name: str) -> str:
     return _named("role", name, process.roles, lambda r: (r.id.lower(), r.name.lower()), lambda r: r.name).id
 

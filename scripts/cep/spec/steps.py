@@ -30,7 +30,16 @@ from cep.routing.encode import LineEncoder
 from cep.routing.router import Router
 from cep.routing.stream import write_jsonl
 from cep.spec.gherkin import TICKET_STEP
-from cep.spec.names import clock_id, field_id, moment, role_id, template_of, tier_id, trigger_id
+from cep.spec.names import (
+    clock_id,
+    field_id,
+    handover_id,
+    moment,
+    role_id,
+    template_of,
+    tier_id,
+    trigger_id,
+)
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +149,7 @@ def _(scenario: Scenario, process: Process, tier: str) -> None:
     scenario.ticket["reproduced"] = False
 
 
-@given(parsers.re(r'it is with (?P<tier>.+?) since "(?P<when>[^"]+)"'))
+@given(parsers.re(r'it is (?:with|at) (?P<tier>.+?) since "(?P<when>[^"]+)"'))
 def _(scenario: Scenario, process: Process, tier: str, when: str) -> None:
     scenario.ticket["tier"] = tier_id(process, tier)
     scenario.ticket["escalated"] = moment(when, process).isoformat()
@@ -275,10 +284,52 @@ def _(scenario: Scenario) -> None:
     assert line["trigger"] is None, line["explanation"]
 
 
-@then(parsers.parse('the explanation says "{text}"'))
-def _(scenario: Scenario, text: str) -> None:
+def _explained(scenario: Scenario, text: str) -> None:
     explanation = routed(scenario)["explanation"]
-    assert text in explanation, explanation
+    assert text in explanation, f"{text!r} not in: {explanation}"
+
+
+@then(
+    parsers.re(
+        r'the explanation says the "(?P<category>[^"]+)" floor raised the priority'
+        r' from "(?P<cell>[^"]+)" to "(?P<priority>[^"]+)"'
+    )
+)
+def _(scenario: Scenario, process: Process, category: str, cell: str, priority: str) -> None:
+    _explained(scenario, f"gives {cell}, raised to {priority} by the {process.category(category).id} floor;")
+
+
+@then("the explanation says no floor raised the priority")
+def _(scenario: Scenario) -> None:
+    explanation = routed(scenario)["explanation"]
+    assert "raised to" not in explanation, explanation
+
+
+@then(parsers.re(r'the explanation says trigger (?P<number>\d+), "(?P<trigger>[^"]+)", matched'))
+def _(scenario: Scenario, process: Process, number: str, trigger: str) -> None:
+    _explained(scenario, f"trigger {number} '{trigger_id(process, trigger)}' matched")
+
+
+@then(parsers.re(r"the explanation says no trigger matched and it stays at (?P<tier>.+)"))
+def _(scenario: Scenario, process: Process, tier: str) -> None:
+    _explained(scenario, f"no trigger matched: stays at {process.tier(tier_id(process, tier)).name};")
+
+
+@then(parsers.re(r"the explanation says it stays at (?P<tier>.+)"))
+def _(scenario: Scenario, process: Process, tier: str) -> None:
+    _explained(scenario, f"; stays at {process.tier(tier_id(process, tier)).name};")
+
+
+@then(parsers.re(r'the explanation says the "(?P<handover>[^"]+)" takes it to (?P<tier>.+?) because "(?P<why>[^"]+)"'))
+def _(scenario: Scenario, process: Process, handover: str, tier: str, why: str) -> None:
+    to = process.tier(tier_id(process, tier)).name
+    _explained(scenario, f"hand-over '{handover_id(process, handover)}' ({why}) → {to};")
+
+
+@then(parsers.re(r"the explanation says (?P<tier>.+?)'s clock starts at the fix window, \"(?P<when>[^\"]+)\""))
+def _(scenario: Scenario, process: Process, tier: str, when: str) -> None:
+    name, start = process.tier(tier_id(process, tier)).name, moment(when, process).isoformat()
+    _explained(scenario, f"{routed(scenario)['priority']} waits for the fix window: {name}'s clock starts {start}.")
 
 
 @then(parsers.re(r"exactly (?P<channels>.+) (?:is|are) notified"))
@@ -442,6 +493,14 @@ def _(scenario: Scenario, number: str, message: str) -> None:
 def _(scenario: Scenario, message: str) -> None:
     assert scenario.routed == {}, f"it was routed: {scenario.routed}"
     assert scenario.problems == f"ticket.jsonl:1: error: {message}\n", scenario.problems
+
+
+@then(parsers.re(r'it is refused as an unknown (?P<kind>category|urgency|impact|tier) "(?P<value>[^"]*)"'))
+def _(scenario: Scenario, process: Process, kind: str, value: str) -> None:
+    known = [t.id for t in process.tiers] if kind == "tier" else process.domains()[kind]
+    said = f"ticket.jsonl:1: error: unknown {kind} '{value}'; known: {', '.join(known)}"
+    assert scenario.problems.startswith(said), scenario.problems
+    assert re.fullmatch(r"( \(did you mean '[^']+'\?\))?\n", scenario.problems[len(said) :]), scenario.problems
 
 
 @then(parsers.re(r"its id is printed as (?P<value>.+)"))
