@@ -3,7 +3,7 @@
 EQUIVALENT: no ticket, moment or line of input tells them from the code as written (a cache's size, a shortcut
 whose general path gives the same answer, a table laid out larger than needed, a value never read). They are
 left out of the kill rate. UNOBSERVABLE_HERE: they do change what cep does, but not with this process's
-definition (its calendars open on the hour, at 08:00, in a zone without daylight saving) or not in what
+definition (say, an opening off the hour, or a zone whose clocks change) or not in what
 `cep route` prints as JSON Lines; they count as survivors, printed with their reason. Unit tests under
 tests/routing/ guard them.
 
@@ -22,11 +22,21 @@ TEXT_FALLBACK = (
     "the day's time then reads 24 h or more, and such a time is written from the moment itself: the same text"
 )
 NEVER_READ = "the first table laid out replaces this value before anything reads it"
+TABLE_END = "the table's end moves later: " + TEXT_FALLBACK
+NO_DEADLINE_BEFORE_START = (
+    "a deadline is its clock's start plus a positive target, and the start's year is laid out first: no deadline "
+    "falls at or before the table's first second, so the table never grows backwards here"
+)
+UNDER_A_DAY = (
+    "a time of day from a day found by its midnight, or from an opening plus at most a business day, is under 24 h: "
+    "the bound is never met"
+)
 ALWAYS_OPEN_NO_HOURS = "only an always-open calendar has no opening or closing hour, and it returns before reading one"
 
 _CLOCK_LINE = (
     '_CLOCK = [b"%02d:%02d" % divmod(minute, 60) for minute in range(24 * 60)]  # the parts of a time of day, written'
 )
+_END_LINE = "end = datetime.combine(date(max(self._years) + 1, 1, 1), time.min, self.zone)"
 _LISTED: list[tuple[str, str, int, str, str] | tuple[str, str, int, str, str, int]] = [
     ("router", "self.path = lru_cache(maxsize=4096)(self._path)", 39, "4096 → 4097", CACHE),
     ("calendars", "_MOMENTS_KEPT = 200_000  # deadlines remembered per calendar", 17, "200000 → 200001", CACHE),
@@ -82,16 +92,9 @@ _LISTED: list[tuple[str, str, int, str, str] | tuple[str, str, int, str, str, in
         "Lt → LtE",
         "every offset moves by the same number of seconds: offsets are only compared and subtracted",
     ),
-    *(
-        (
-            "calendars",
-            "end = datetime.combine(date(max(self._years) + 1, 1, 1), time.min, self.zone)",
-            column,
-            "1 → 2",
-            "the table's end moves later: " + TEXT_FALLBACK,
-        )
-        for column in (56, 59, 62)
-    ),
+    ("calendars", _END_LINE, 56, "1 → 2", TABLE_END),
+    ("calendars", _END_LINE, 59, "1 → 2", TABLE_END),
+    ("calendars", _END_LINE, 62, "1 → 2", TABLE_END),
     (
         "calendars",
         "i = bisect_right(self._midnights, unix_time) - 1",
@@ -111,36 +114,15 @@ _LISTED: list[tuple[str, str, int, str, str] | tuple[str, str, int, str, str, in
     ("calendars", "while offset > self._bounds[-1]:", 15, "Gt → GtE", LARGER_TABLE),
     ("calendars", "self._cover(max(self._years) + 1)", 44, "1 → 2", LARGER_TABLE),
     ("calendars", "while offset <= self._bounds[0]:", 38, "0 → 1", LARGER_TABLE),
-    *(
-        (
-            "calendars",
-            code,
-            column,
-            change,
-            "a deadline is its clock's start plus a positive target, and the start's year is laid out first: no "
-            "deadline falls at or before the table's first second, so the table never grows backwards here",
-        )
-        for code, column, change in (
-            ("while offset <= self._bounds[0]:", 15, "LtE → Lt"),
-            ("self._cover(min(self._years) - 1)", 44, "1 → 2"),
-        )
-    ),
+    ("calendars", "while offset <= self._bounds[0]:", 15, "LtE → Lt", NO_DEADLINE_BEFORE_START),
+    ("calendars", "self._cover(min(self._years) - 1)", 44, "1 → 2", NO_DEADLINE_BEFORE_START),
     ("calendars", "if known is not None:", 9, "branch dropped", CACHE),
     ("calendars", "if len(self._moments) >= _MOMENTS_KEPT:", 12, "GtE → Gt", CACHE),
     ("calendars", "if len(self._moments) >= _MOMENTS_KEPT:", 9, "branch dropped", CACHE),
     ("calendars", "if len(self._texts) >= _MOMENTS_KEPT:", 16, "GtE → Gt", CACHE),
     ("calendars", "if len(self._texts) >= _MOMENTS_KEPT:", 13, "branch dropped", CACHE),
-    *(
-        (
-            "calendars",
-            "if day and wall < 86_400:",
-            column,
-            change,
-            "a time of day from a day found by its midnight, or from an opening plus at most a business day, is "
-            "under 24 h: the bound is never met",
-        )
-        for column, change in ((27, "86400 → 86401"), (20, "Lt → LtE"))
-    ),
+    ("calendars", "if day and wall < 86_400:", 27, "86400 → 86401", UNDER_A_DAY),
+    ("calendars", "if day and wall < 86_400:", 20, "Lt → LtE", UNDER_A_DAY),
     ("calendars", "if day and wall < 86_400:", 9, "branch dropped", SHORTCUT + " (the time written from the moment)"),
     (
         "calendars",
@@ -172,7 +154,7 @@ _HERE: list[tuple[str, str, int, str, str] | tuple[str, str, int, str, str, int]
         "if utc is not None and utc == self.zone.utcoffset(datetime.combine(day, time.max)):",
         36,
         "Eq → NotEq",
-        "the layout of a day whose clocks change; this process's zone has not changed its clocks since 1944",
+        "the layout of a day whose clocks change; the process's zones keep one UTC offset all year",
     ),
     (
         "calendars",
@@ -187,7 +169,7 @@ _HERE: list[tuple[str, str, int, str, str] | tuple[str, str, int, str, str, int]
         "day += timedelta(days=1)",
         35,
         "1 → 2",
-        "three closed weekdays in a row from the day after a window's Wednesday; South Africa has none",
+        "three closed weekdays in a row from the day after a window's day; the process's holidays have none",
         1,
     ),
     (
@@ -195,14 +177,14 @@ _HERE: list[tuple[str, str, int, str, str] | tuple[str, str, int, str, str, int]
         "self.review_calendar.seconds(review.target) if self.review_calendar and review.target else 0",
         104,
         "0 → 1",
-        "a review clock without a calendar or a target; this process's review clock has both",
+        "a review clock without a calendar or a target; the process's review clock has both",
     ),
     (
         "calendars",
         "self._open_seconds = self._opens.hour * 3600 + self._opens.minute * 60",
         77,
         "60 → 61",
-        "an opening's minutes; this process's calendar opens on the hour",
+        "an opening's minutes; the process's calendars open on the hour",
     ),
     (
         "calendars",
@@ -216,7 +198,7 @@ _HERE: list[tuple[str, str, int, str, str] | tuple[str, str, int, str, str, int]
         "return calendar.next_opening(datetime.combine(window.date() + timedelta(days=1), time(0), calendar.zone))",
         91,
         "0 → 1",
-        "the next opening after 01:00 rather than 00:00; this process's calendar opens at 08:00",
+        "the next opening after 01:00 rather than 00:00; the process's calendars open later than 01:00",
     ),
     (
         "tickets",

@@ -284,6 +284,11 @@ def _(scenario: Scenario) -> None:
     assert line["trigger"] is None, line["explanation"]
 
 
+def tier_name(process: Process, name: str) -> str:
+    """The full name of the tier a scenario names (the explanation's words for it)."""
+    return process.tier(tier_id(process, name)).name
+
+
 def _explained(scenario: Scenario, text: str) -> None:
     explanation = routed(scenario)["explanation"]
     assert text in explanation, f"{text!r} not in: {explanation}"
@@ -312,23 +317,22 @@ def _(scenario: Scenario, process: Process, number: str, trigger: str) -> None:
 
 @then(parsers.re(r"the explanation says no trigger matched and it stays at (?P<tier>.+)"))
 def _(scenario: Scenario, process: Process, tier: str) -> None:
-    _explained(scenario, f"no trigger matched: stays at {process.tier(tier_id(process, tier)).name};")
+    _explained(scenario, f"no trigger matched: stays at {tier_name(process, tier)};")
 
 
 @then(parsers.re(r"the explanation says it stays at (?P<tier>.+)"))
 def _(scenario: Scenario, process: Process, tier: str) -> None:
-    _explained(scenario, f"; stays at {process.tier(tier_id(process, tier)).name};")
+    _explained(scenario, f"; stays at {tier_name(process, tier)};")
 
 
 @then(parsers.re(r'the explanation says the "(?P<handover>[^"]+)" takes it to (?P<tier>.+?) because "(?P<why>[^"]+)"'))
 def _(scenario: Scenario, process: Process, handover: str, tier: str, why: str) -> None:
-    to = process.tier(tier_id(process, tier)).name
-    _explained(scenario, f"hand-over '{handover_id(process, handover)}' ({why}) → {to};")
+    _explained(scenario, f"hand-over '{handover_id(process, handover)}' ({why}) → {tier_name(process, tier)};")
 
 
 @then(parsers.re(r"the explanation says (?P<tier>.+?)'s clock starts at the fix window, \"(?P<when>[^\"]+)\""))
 def _(scenario: Scenario, process: Process, tier: str, when: str) -> None:
-    name, start = process.tier(tier_id(process, tier)).name, moment(when, process).isoformat()
+    name, start = tier_name(process, tier), moment(when, process).isoformat()
     _explained(scenario, f"{routed(scenario)['priority']} waits for the fix window: {name}'s clock starts {start}.")
 
 
