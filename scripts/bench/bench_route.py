@@ -14,7 +14,7 @@ from common import BIN, ROOT, interleaved_medians
 
 from cep.definition import DEFAULT_PROCESS
 from cep.definition.loader import load_process
-from cep.routing.stream import default_jobs
+from cep.parallel.pieces import default_jobs
 
 COUNT = 100_000
 # The floor: decode every line and write it back unchanged (reading and writing the same lines; the issue's

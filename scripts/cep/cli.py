@@ -62,8 +62,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_route(args: argparse.Namespace) -> int:
+    from .parallel.pieces import default_jobs
     from .routing.command import run_route
-    from .routing.stream import default_jobs
 
     jobs = args.jobs or default_jobs()
     return run_route(load(args.process), args.input, args.at, args.format, jobs, sys.stdout, sys.stderr)

@@ -286,7 +286,7 @@ def _cep_route(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_large_file_routed_in_parallel_gives_the_same_lines_and_problems(tmp_path) -> None:
-    from cep.routing import stream as route_jsonl
+    from cep.parallel import pieces
 
     tickets = [dict(t, id=f"{t['id']}{n}") for n in range(4_000) for t in TICKETS]
     lines = [json.dumps(t) for t in tickets]
@@ -295,10 +295,10 @@ def test_a_large_file_routed_in_parallel_gives_the_same_lines_and_problems(tmp_p
         lines.insert(number - 1, line)
     path = tmp_path / "many.jsonl"
     path.write_text("\n".join(lines) + "\n")
-    assert path.stat().st_size > route_jsonl._SPLIT_FROM  # large enough to be split
+    assert path.stat().st_size > pieces.SPLIT_FROM  # large enough to be split
     with path.open("rb") as stream:
-        assert route_jsonl.worth_splitting(stream, 2)
-        assert not route_jsonl.worth_splitting(stream, 1)
+        assert pieces.worth_splitting(stream, 2)
+        assert not pieces.worth_splitting(stream, 1)
 
     alone, parallel = _cep_route("--jobs", "1", str(path)), _cep_route("--jobs", "3", str(path))
     assert parallel.returncode == alone.returncode == 1
@@ -366,8 +366,7 @@ def test_a_killed_worker_is_reported_and_its_pieces_routed_without_it(tmp_path, 
     out, err = routing.communicate(timeout=120)
     assert routing.returncode == 0
     assert (
-        err.decode()
-        == "cep route: warning: a worker process was stopped (SIGKILL); its pieces were routed without it\n"
+        err.decode() == "cep route: warning: a worker process was stopped (SIGKILL); its pieces were done without it\n"
     )
     assert first + out == _cep_route("--jobs", "1", str(path)).stdout.encode()
 

@@ -7,10 +7,11 @@ import sys
 from typing import TextIO
 
 from ..definition.model import Process
+from ..parallel.pieces import worth_splitting
 from ..problems import Problem, UsageError
 from .encode import LineEncoder
 from .router import Decision, Router
-from .stream import worth_splitting, write_jsonl, write_jsonl_split
+from .stream import write_jsonl, write_jsonl_split
 from .tickets import parse_moment, read_tickets
 
 _COLUMNS = ("id", "route", "priority", "trigger", "first response due", "resolution / review due", "missing")
