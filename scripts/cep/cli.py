@@ -148,8 +148,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         inputs.append(pull(args.project, since, args.store or Path("reports") / f"jira-{args.project}"))
     if not inputs:
         raise UsageError("cep report: error: give INPUT files of histories, or --from-jira --project KEY")
+    from .parallel.pieces import default_jobs
+
     return run_report(
-        args.process, process, args.schema, inputs, args.at, args.format, args.out, sys.stdout, sys.stderr, args.mapping
+        args.process,
+        process,
+        args.schema,
+        inputs,
+        args.at,
+        args.format,
+        args.out,
+        sys.stdout,
+        sys.stderr,
+        args.mapping,
+        args.jobs or default_jobs(),
     )
 
 
@@ -310,6 +322,13 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, help="also write the tables (CSV, Parquet) and the summary here")
     report.add_argument(
         "--mapping", type=Path, metavar="FILE", help="how your site names fields and statuses, if not cep's bundle"
+    )
+    report.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="processes that judge a large INPUT file of JSON Lines in parallel; default: one per core",
     )
     report.set_defaults(run=cmd_report)
 

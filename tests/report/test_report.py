@@ -364,3 +364,43 @@ def test_the_histories_become_an_event_log_and_its_lived_path(repository: Path, 
     assert follows[("1.0.1", "returned", "to tier-1")]["tickets"] == 1
     assert follows[("1.0.1", "returned", "to tier-1")]["median_hours"] == 0
     assert follows[("1.0.0", "waiting for customer", "customer replied")]["median_hours"] == pytest.approx(3)
+
+
+def test_a_large_file_is_judged_on_every_core_as_one_process_judges_it(
+    repository: Path, tmp_path: Path, verdicts
+) -> None:
+    """Over a megabyte of JSON Lines is cut into pieces judged by forked workers: the verdicts, the problems (with
+    their line numbers) and the tables come out byte for byte as `--jobs 1` writes them."""
+    from cep.parallel.pieces import SPLIT_FROM
+
+    page = json.loads((repository / "histories.json").read_text(encoding="utf-8"))
+    lines = []
+    for copy in range(120):
+        issues = [{**issue, "key": f"{issue['key']}-{copy}"} for issue in page["issues"]]
+        lines.append(json.dumps({**page, "issues": issues}))
+    bad = {3: "{not json", 61: json.dumps({"key": "X-1", "fields": {"created": "yesterday"}}), 122: "[]"}
+    for number, line in sorted(bad.items()):
+        lines.insert(number - 1, line)
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > SPLIT_FROM
+
+    def report(jobs: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return _report(repository, str(path), "--at", AT, "--jobs", jobs, *args)
+
+    alone, parallel = report("1", "--format", "jsonl"), report("3", "--format", "jsonl")
+    assert parallel.returncode == alone.returncode == 1
+    assert parallel.stdout == alone.stdout
+    assert parallel.stderr == alone.stderr
+    assert [line.split(":")[1] for line in parallel.stderr.splitlines()] == [str(n) for n in sorted(bad)]
+    judged = [json.loads(line) for line in parallel.stdout.splitlines()]
+    assert [v["key"] for v in judged] == [f"{i['key']}-{copy}" for copy in range(120) for i in page["issues"]]
+    assert all({**v, "key": v["key"].rsplit("-", 1)[0]} == verdicts[v["key"].rsplit("-", 1)[0]] for v in judged)
+
+    report("1", "--out", str(tmp_path / "alone"))
+    report("2", "--out", str(tmp_path / "parallel"))
+    written = sorted(p.name for p in (tmp_path / "alone").iterdir())
+    assert "events.xes" in written and "tickets.parquet" in written
+    assert written == sorted(p.name for p in (tmp_path / "parallel").iterdir())
+    for name in written:
+        assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name

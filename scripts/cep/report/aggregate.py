@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .lived import Verdict
+from .xes import XES_END, XES_HEADER, trace
 
 QUERIES = ("by_version", "attainment", "volume", "time_in_tier", "deviations", "directly_follows")
 # Each table: its columns and their SQL types, in order (the CSV's header, DuckDB's schema for it).
@@ -68,13 +70,15 @@ def _flag(value: bool | None) -> str:
 
 
 class TableWriter:
-    """The verdicts, row by row, into one CSV file per table in `directory`."""
+    """The verdicts, row by row, as CSV: one text stream per table (in `TABLES` order), and maybe one more for the
+    event log's traces."""
 
-    def __init__(self, directory: Path) -> None:
-        self._files = {name: (directory / f"{name}.csv").open("w", encoding="utf-8", newline="") for name in TABLES}
-        self._rows = {name: csv.writer(file, lineterminator="\n") for name, file in self._files.items()}
-        for name, columns in TABLES.items():
-            self._rows[name].writerow([column for column, _ in columns])
+    def __init__(self, streams: Sequence[TextIO]) -> None:
+        tables, xes = streams[: len(TABLES)], streams[len(TABLES) :]
+        self._rows = {
+            name: csv.writer(stream, lineterminator="\n") for name, stream in zip(TABLES, tables, strict=True)
+        }
+        self._xes = xes[0] if xes else None
 
     def add(self, v: Verdict) -> None:
         created = v.created.isoformat()
@@ -119,10 +123,8 @@ class TableWriter:
             self._rows["events"].writerow([v.key, v.version, step, activity, when.isoformat()])
         for kind, pattern, why in v.deviations:
             self._rows["deviations"].writerow([v.key, v.version, kind, pattern, why])
-
-    def close(self) -> None:
-        for file in self._files.values():
-            file.close()
+        if self._xes:
+            self._xes.write(trace(v))
 
 
 def query_text(name: str) -> str:
@@ -184,21 +186,28 @@ def summary_json(summary: dict[str, list[dict[str, Any]]]) -> str:
     return json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_all(verdicts: Iterable[Verdict], directory: Path, event_log: bool = False) -> None:
-    """The tables, and with `event_log` the histories as XES (events.xes) for process-mining tools."""
-    from .xes import XesWriter
+@contextmanager
+def table_files(directory: Path, event_log: bool = False) -> Iterator[list[TextIO]]:
+    """The tables' CSV files in `directory`, their headers written (in `TABLES` order), and with `event_log` the
+    histories as XES (events.xes) for process-mining tools, its start and end written around what is added."""
+    with ExitStack() as files:
+        opened: list[TextIO] = []
+        for name, columns in TABLES.items():
+            opened.append(files.enter_context((directory / f"{name}.csv").open("w", encoding="utf-8", newline="")))
+            opened[-1].write(",".join(column for column, _ in columns) + "\n")
+        if event_log:
+            opened.append(files.enter_context((directory / "events.xes").open("w", encoding="utf-8")))
+            opened[-1].write(XES_HEADER)
+        for file in opened:
+            file.flush()  # written before what is added to each file's binary stream
+        yield opened
+        if event_log:
+            opened[-1].write(XES_END)
 
-    writer = TableWriter(directory)
-    xes_file = (directory / "events.xes").open("w", encoding="utf-8") if event_log else None
-    xes = XesWriter(xes_file) if xes_file else None
-    try:
+
+def write_all(verdicts: Iterable[Verdict], directory: Path, event_log: bool = False) -> None:
+    """The tables of `verdicts` in `directory` (see `table_files`)."""
+    with table_files(directory, event_log) as files:
+        writer = TableWriter(files)
         for verdict in verdicts:
             writer.add(verdict)
-            if xes:
-                xes.add(verdict)
-        if xes:
-            xes.close()
-    finally:
-        writer.close()
-        if xes_file:
-            xes_file.close()

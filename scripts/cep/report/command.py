@@ -1,70 +1,122 @@
 """`cep report`: ticket histories in, each judged against the process version in force when it was created; out,
-one verdict per ticket (JSON Lines), or the tables (CSV and Parquet) and their summary (text or JSON)."""
+one verdict per ticket (JSON Lines), or the tables (CSV and Parquet) and their summary (text or JSON). A large
+file of JSON Lines is judged in pieces on every core (`parallel.pieces`), its output the same byte for byte."""
 
 from __future__ import annotations
 
+import gc
+import io
 import json
+import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from ..definition.model import Process
+from ..parallel.pieces import SPLIT_FROM, split_work
 from ..problems import Location, Problem, UsageError
 from ..routing.tickets import parse_moment
-from .aggregate import summarise, summary_json, summary_text, write_all
-from .history import Read, read_histories
+from .aggregate import TableWriter, summarise, summary_json, summary_text, table_files
+from .history import Read, is_json_lines, read_histories, read_lines
 from .lived import BadHistory, Reader, Verdict, _moment
 from .mapping import SiteNames, load_mapping
 from .versions import InForce
 
-PROGRESS_EVERY = 10_000
+Render = Callable[[Sequence[TextIO]], Callable[[Verdict], None]]
+"""Given the output streams of a piece of work, what writes one verdict to them."""
+
+
+def _jsonl(outs: Sequence[TextIO]) -> Callable[[Verdict], None]:
+    write = outs[0].write
+    return lambda verdict: write(json.dumps(verdict.record(), ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def _tables(outs: Sequence[TextIO]) -> Callable[[Verdict], None]:
+    return TableWriter(outs).add
+
+
+@contextmanager
+def _texts(outs: Sequence[BinaryIO]) -> Iterator[list[TextIO]]:
+    """UTF-8 text streams writing into `outs`, which stay open for whoever owns them."""
+    texts = [io.TextIOWrapper(out, encoding="utf-8", newline="") for out in outs]
+    try:
+        yield texts
+    finally:
+        for text in texts:
+            text.detach()  # flushed first
 
 
 class Report:
-    """Reads histories, judges each, and counts what could not be read."""
+    """Reads histories, judges each, writes what `render` makes of it, and counts what could not be read."""
 
     def __init__(
-        self, path: Path, current: Process, schema: Path | None, at: datetime, err: TextIO, site: SiteNames | None
+        self,
+        path: Path,
+        current: Process,
+        schema: Path | None,
+        at: datetime,
+        err: TextIO,
+        site: SiteNames | None,
+        jobs: int,
     ) -> None:
         self.in_force = InForce(path, current, schema)
-        self.site = site
-        self.readers: dict[str, Reader] = {}
-        self.at, self.err = at, err
+        # Every version's reader made here, before any worker is forked: they share them instead of each making its own.
+        self.readers = {version: Reader(process, version, site) for _, version, process in self.in_force.versions}
+        self.at, self.err, self.jobs = at, err, jobs
         self.problems = 0
-        self.progress = err.isatty()
 
     def _reader(self, read: Read) -> Reader:
-        created = read.issue.fields.get("created")
-        version, process = self.in_force.at(_moment(created, "created"))
-        if version not in self.readers:
-            self.readers[version] = Reader(process, version, self.site)
-        return self.readers[version]
+        return self.readers[self.in_force.at(_moment(read.issue.fields.get("created"), "created"))[0]]
 
-    def _problem(self, problem: Problem) -> None:
-        self.problems += 1
-        print(problem, file=self.err)
-
-    def verdicts(self, inputs: list[Path]) -> Iterator[Verdict]:
-        count = 0
-        for path in inputs:
-            try:
-                for item in read_histories(path, str(path)):
-                    if isinstance(item, Problem):
-                        self._problem(item)
-                        continue
+    def _judge(self, items: Iterable[Read | Problem], outs: Sequence[BinaryIO], render: Render, err: TextIO) -> int:
+        """Judge `items`, rendering each verdict into `outs`; returns how many could not be judged."""
+        problems = 0
+        with _texts(outs) as texts:
+            add = render(texts)
+            for item in items:
+                if isinstance(item, Problem):
+                    problem = item
+                else:
                     try:
-                        yield self._reader(item).judge(item, self.at)
+                        add(self._reader(item).judge(item, self.at))
+                        continue
                     except BadHistory as bad:
-                        self._problem(Problem(Location(item.source, item.line or 0), f"issue {item.issue.key}: {bad}"))
-                    count += 1
-                    if self.progress and count % PROGRESS_EVERY == 0:
-                        print(f"\rcep report: {count:,} histories judged", end="", file=self.err, flush=True)
+                        problem = Problem(Location(item.source, item.line or 0), f"issue {item.issue.key}: {bad}")
+                err.write(f"{problem}\n")
+                problems += 1
+        return problems
+
+    def _judge_lines(
+        self, name: str, render: Render, lines: BinaryIO, first: int, outs: Sequence[BinaryIO], err: TextIO
+    ) -> int:
+        return self._judge(read_lines(lines, name, first), outs, render, err)
+
+    def write(self, inputs: list[Path], outs: Sequence[BinaryIO], render: Render) -> None:
+        """Every input's verdicts, rendered into `outs` in input order."""
+        gc.freeze()  # the process versions and their routers live until exit: the collector need not walk them
+        for path in inputs:
+            name = str(path)
+            try:
+                with path.open("rb") as stream:
+                    if os.fstat(stream.fileno()).st_size >= SPLIT_FROM and is_json_lines(stream):
+                        work = partial(self._judge_lines, name, render)
+                        progress = self._progress(name) if self.err.isatty() else None
+                        self.problems += split_work(work, stream, self.jobs, outs, self.err, "cep report", progress)
+                        continue
+                self.problems += self._judge(read_histories(path, name), outs, render, self.err)
             except OSError as error:
                 raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
-        if self.progress and count >= PROGRESS_EVERY:
-            print(file=self.err)
+
+    def _progress(self, name: str) -> Callable[[int, int], None]:
+        def show(done: int, total: int) -> None:
+            end = "\n" if done == total else ""
+            print(f"\rcep report: {name}: {done * 100 // total}% judged", end=end, file=self.err, flush=True)
+
+        return show
 
 
 def run_report(
@@ -78,6 +130,7 @@ def run_report(
     out: TextIO,
     err: TextIO,
     mapping: Path | None = None,
+    jobs: int = 1,
 ) -> int:
     try:
         at = parse_moment(at_text, "--at") if at_text else datetime.now(UTC).replace(microsecond=0)
@@ -87,14 +140,15 @@ def run_report(
         if not path.is_file():
             raise UsageError(f"{path}: error: cannot read: not a file")
     site = load_mapping(mapping, process) if mapping else None
-    report = Report(process_path, process, schema, at, err, site)
+    report = Report(process_path, process, schema, at, err, site, jobs)
     if fmt == "jsonl":
-        for verdict in report.verdicts(inputs):
-            out.write(json.dumps(verdict.record(), ensure_ascii=False, sort_keys=True) + "\n")
+        out.flush()
+        report.write(inputs, [out.buffer], _jsonl)
         return 1 if report.problems else 0
 
     def tables(directory: Path) -> bool:
-        write_all(report.verdicts(inputs), directory, event_log=out_dir is not None)
+        with table_files(directory, event_log=out_dir is not None) as files:
+            report.write(inputs, [file.buffer for file in files], _tables)
         summary = summarise(directory, parquet=out_dir is not None)
         if out_dir is not None:
             (directory / "summary.json").write_text(summary_json(summary), encoding="utf-8")

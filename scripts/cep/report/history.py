@@ -8,10 +8,10 @@ Only what the report uses is decoded (msgspec ignores the rest). Fields are keye
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 
@@ -66,29 +66,40 @@ def _error(error: msgspec.DecodeError | msgspec.ValidationError) -> str:
     return text[0].lower() + text[1:] if text else "not an issue search page or issue"
 
 
+def is_json_lines(stream: BinaryIO) -> bool:
+    """Whether the file's first line is a JSON value of its own (else: one page, pretty-printed over lines);
+    leaves the stream where it was."""
+    start = stream.tell()
+    first = stream.readline()
+    stream.seek(start)
+    try:
+        msgspec.json.decode(first)
+    except msgspec.DecodeError:
+        return not first.strip()
+    return True
+
+
 def read_histories(path: Path, name: str) -> Iterator[Read | Problem]:
     """Every issue of `path` (a search page, or JSON Lines of pages or issues), or a Problem for what cannot be
     read (`NAME:LINE: error: …`); the rest is still read."""
     with path.open("rb") as stream:
-        first = stream.readline()
-        stream.seek(0)
-        try:
-            msgspec.json.decode(first)
-            whole = False  # the first line is a JSON value of its own: JSON Lines
-        except msgspec.DecodeError:
-            whole = bool(first.strip())  # a document spread over lines: one page, pretty-printed
-        if whole:
-            try:
-                page = _page.decode(stream.read())
-            except (msgspec.DecodeError, msgspec.ValidationError) as error:
-                yield Problem(Location(name, 1), _error(error))
-                return
-            for issue in page.issues:
-                yield Read(issue, {**page.names, **issue.names}, name, None)
+        if is_json_lines(stream):
+            yield from read_lines(stream, name)
             return
-        for number, line in enumerate(stream, start=1):
-            if line.strip():
-                yield from _line(line, number, name)
+        try:
+            page = _page.decode(stream.read())
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            yield Problem(Location(name, 1), _error(error))
+            return
+        for issue in page.issues:
+            yield Read(issue, {**page.names, **issue.names}, name, None)
+
+
+def read_lines(lines: Iterable[bytes], name: str, first: int = 1) -> Iterator[Read | Problem]:
+    """The issues of JSON Lines of pages or issues, the first line being line `first` of NAME."""
+    for number, line in enumerate(lines, start=first):
+        if line.strip():
+            yield from _line(line, number, name)
 
 
 def _line(line: bytes, number: int, name: str) -> Iterator[Read | Problem]:

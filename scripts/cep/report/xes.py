@@ -4,12 +4,11 @@ read. Written as it goes, every text escaped for XML."""
 
 from __future__ import annotations
 
-from typing import TextIO
 from xml.sax.saxutils import quoteattr
 
 from .lived import Verdict
 
-HEADER = """<?xml version="1.0" encoding="UTF-8"?>
+XES_HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 <log xes.version="1849-2016" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
   <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
   <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
@@ -23,32 +22,26 @@ HEADER = """<?xml version="1.0" encoding="UTF-8"?>
   <classifier name="Activity" keys="concept:name"/>
   <string key="concept:name" value="cep ticket histories"/>
 """
+XES_END = "</log>\n"
 
 
-class XesWriter:
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        out.write(HEADER)
-
-    def add(self, v: Verdict) -> None:
-        lines = [
-            "  <trace>",
-            f'    <string key="concept:name" value={quoteattr(v.key)}/>',
-            f'    <string key="process version" value={quoteattr(v.version)}/>',
-            f'    <string key="category" value={quoteattr(v.category)}/>',
-            f'    <string key="priority" value={quoteattr(v.expected_priority)}/>',
-            f'    <boolean key="conformant" value="{"true" if v.conformant else "false"}"/>',
+def trace(v: Verdict) -> str:
+    """The ticket's trace: its attributes, then one event per step it took."""
+    lines = [
+        "  <trace>",
+        f'    <string key="concept:name" value={quoteattr(v.key)}/>',
+        f'    <string key="process version" value={quoteattr(v.version)}/>',
+        f'    <string key="category" value={quoteattr(v.category)}/>',
+        f'    <string key="priority" value={quoteattr(v.expected_priority)}/>',
+        f'    <boolean key="conformant" value="{"true" if v.conformant else "false"}"/>',
+    ]
+    for when, activity in v.events:
+        lines += [
+            "    <event>",
+            f'      <string key="concept:name" value={quoteattr(activity)}/>',
+            f'      <date key="time:timestamp" value="{when.isoformat()}"/>',
+            '      <string key="lifecycle:transition" value="complete"/>',
+            "    </event>",
         ]
-        for when, activity in v.events:
-            lines += [
-                "    <event>",
-                f'      <string key="concept:name" value={quoteattr(activity)}/>',
-                f'      <date key="time:timestamp" value="{when.isoformat()}"/>',
-                '      <string key="lifecycle:transition" value="complete"/>',
-                "    </event>",
-            ]
-        lines.append("  </trace>\n")
-        self.out.write("\n".join(lines))
-
-    def close(self) -> None:
-        self.out.write("</log>\n")
+    lines.append("  </trace>\n")
+    return "\n".join(lines)
