@@ -61,6 +61,11 @@ _page = msgspec.json.Decoder(Page)
 _issue = msgspec.json.Decoder(Issue)
 
 
+def _names(page: Page, issue: Issue) -> dict[str, str]:
+    """The field names an issue of `page` goes by: the page's, shared by its issues unless the issue has its own."""
+    return {**page.names, **issue.names} if issue.names else page.names
+
+
 def _error(error: msgspec.DecodeError | msgspec.ValidationError) -> str:
     text = str(error)
     return text[0].lower() + text[1:] if text else "not an issue search page or issue"
@@ -92,7 +97,7 @@ def read_histories(path: Path, name: str) -> Iterator[Read | Problem]:
             yield Problem(Location(name, 1), _error(error))
             return
         for issue in page.issues:
-            yield Read(issue, {**page.names, **issue.names}, name, None)
+            yield Read(issue, _names(page, issue), name, None)
 
 
 def read_lines(lines: Iterable[bytes], name: str, first: int = 1) -> Iterator[Read | Problem]:
@@ -107,7 +112,7 @@ def _line(line: bytes, number: int, name: str) -> Iterator[Read | Problem]:
         if b'"issues"' in line:
             page = _page.decode(line)
             for issue in page.issues:
-                yield Read(issue, {**page.names, **issue.names}, name, number)
+                yield Read(issue, _names(page, issue), name, number)
         else:
             issue = _issue.decode(line)
             yield Read(issue, issue.names, name, number)

@@ -15,11 +15,11 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..definition.model import Process
 from ..jira.names import NO, JiraNames
-from ..routing.router import STOPPED_BY, Router
+from ..routing.router import STOPPED_BY, Router, ticket_path
 from ..routing.tickets import Ticket
 from .history import Read
 from .mapping import SiteNames, bundle_names
@@ -44,6 +44,19 @@ def _text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("value", value.get("name"))
     return None if value in (None, "", [], {}) else str(value)
+
+
+def _when(change: tuple[datetime, str | None, str | None]) -> datetime:
+    return change[0]
+
+
+class Expected(NamedTuple):
+    """What the process says of a ticket at triage."""
+
+    priority: str
+    route: str
+    trigger: str | None
+    template: str | None
 
 
 class Timeline:
@@ -126,15 +139,26 @@ class Reader:
         self.templates = {t.id: t for t in process.templates}
         self.insight = process.feedback.template
         self.domains = process.domains()
+        # Each template's fields: (id, the name of its Jira field).
+        self.template_fields = {
+            t.id: tuple((f.id, self.names.template_field(f)) for f in t.fields) for t in process.templates
+        }
+        self._names: dict[str, str] | None = None
+        self._ids: dict[str, str] = {}
 
     # -- reading ------------------------------------------------------------------------------------------------
-    def _timelines(self, read: Read) -> tuple[dict[str, Any], Callable[[str], Timeline]]:
-        """The issue's fields by name, and each field's timeline by name (made when first asked for)."""
-        # Custom fields by their names (the page's `names`); system fields keep their ids, as changelogs name them.
-        fields = {
-            (read.names.get(key, key) if key.startswith("customfield_") else key).lower(): value
-            for key, value in read.issue.fields.items()
-        }
+    def _field_ids(self, names: dict[str, str]) -> dict[str, str]:
+        """Each custom field's id by its name, lower-cased; issues of one page share their names, so the last one
+        is kept (held, so that it cannot be another dict at the same address)."""
+        if names is not self._names:
+            self._names = names
+            self._ids = {name.lower(): key for key, name in names.items() if key.startswith("customfield_")}
+        return self._ids
+
+    def _timelines(self, read: Read) -> tuple[datetime, Callable[[str], Timeline]]:
+        """The issue's creation, and each field's timeline by name (made when first asked for)."""
+        fields = read.issue.fields
+        ids = self._field_ids(read.names)  # custom fields by their names; system fields by their ids, as changelogs
         created = _moment(fields.get("created"), "created")
         changes: dict[str, list[tuple[datetime, str | None, str | None]]] = {}
         for history in read.issue.changelog.histories:
@@ -149,16 +173,20 @@ class Reader:
             key = name.lower()
             found = made.get(key)
             if found is None:
-                steps = sorted(changes.get(key, ()), key=lambda c: c[0])
-                initial = steps[0][1] if steps else _text(fields.get(key))
-                found = made[key] = Timeline(initial, [(t, new) for t, _, new in steps])
+                steps = changes.get(key)
+                if steps:
+                    steps.sort(key=_when)
+                    found = Timeline(steps[0][1], [(t, new) for t, _, new in steps])
+                else:
+                    found = Timeline(_text(fields.get(ids.get(key, key))), [])
+                made[key] = found
             return found
 
-        return fields, line
+        return created, line
 
     def judge(self, read: Read, at: datetime) -> Verdict:
-        fields, line = self._timelines(read)
-        created = _moment(fields["created"], "created")
+        created, line = self._timelines(read)
+        fields = read.issue.fields
 
         values = {}
         for kind in ("category", "urgency", "impact"):
@@ -187,7 +215,7 @@ class Reader:
         ticket = Ticket(
             read.issue.key, values["category"], values["urgency"], values["impact"], created, reproduced, self.triage
         )
-        expected = self.router.route(ticket)
+        expected = self._expected(ticket)
         waits = self._waits(created, status, end)
         # The router's view: decided at triage; the acknowledgement clock runs from entering the route's tier.
         entered = next((when for when, tier in moves[1:] if tier == expected.route), None)
@@ -247,6 +275,16 @@ class Reader:
             insight_reached=insight,
             resolved=resolved,
             events=tuple((when, name) for when, _, name in events),
+        )
+
+    def _expected(self, ticket: Ticket) -> Expected:
+        """What the process says from the ticket's fields at triage (its deadlines aside)."""
+        path = self.router.path(*ticket_path(ticket))
+        return Expected(
+            path.priority,
+            path.route,
+            path.trigger.id if path.trigger else None,
+            path.template.id if path.template else None,
         )
 
     def _tier_moves(self, created: datetime, tier: Timeline, status: Timeline) -> list[tuple[datetime, str]]:
@@ -351,7 +389,7 @@ class Reader:
         move = next((m for m in moves[1:] if m[1] == expected.route), None)
         if template is None or move is None:
             return None
-        filled = {f.id: line(self.names.template_field(f)).at(move[0]) for f in template.fields}
+        filled = {field: line(name).at(move[0]) for field, name in self.template_fields[template.id]}
         filled = {k: v for k, v in filled.items() if v not in (None, NO)}
         return self.router.missing_fields(template, ticket._replace(fields=filled), expected.priority)
 
