@@ -12,7 +12,6 @@ How a history is read, on a site configured by `cep jira apply`/the bundle (anot
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -41,9 +40,14 @@ def _moment(text: Any, what: str) -> datetime:
 
 def _text(value: Any) -> str | None:
     """A field's value as Jira shows it: an option's value, a status's or priority's name, or the text."""
+    if value.__class__ is str:  # most are: the rest of this need not be run
+        return value or None
     if isinstance(value, dict):
         value = value.get("value", value.get("name"))
     return None if value in (None, "", [], {}) else str(value)
+
+
+_EMPTY = (None, NO)  # a template field not filled in: empty, or the flag's "No"
 
 
 def _when(change: tuple[datetime, str | None, str | None]) -> datetime:
@@ -72,6 +76,42 @@ class Timeline:
 
     def first_set(self) -> str | None:
         return self.initial if self.initial is not None else next((v for _, v in self.changes if v is not None), None)
+
+
+class Fields:
+    """One issue's fields over time, by name: each field's value at creation, then its changes."""
+
+    __slots__ = ("changes", "ids", "made", "values")
+
+    def __init__(
+        self,
+        values: dict[str, Any],
+        ids: dict[str, str],
+        changes: dict[str, list[tuple[datetime, str | None, str | None]]],
+    ) -> None:
+        self.values, self.ids, self.changes = values, ids, changes  # ids: custom fields' by name, lower-cased
+        self.made: dict[str, Timeline] = {}
+
+    def line(self, name: str) -> Timeline:
+        """The field's timeline (made when first asked for)."""
+        key = name.lower()
+        found = self.made.get(key)
+        if found is None:
+            steps = self.changes.get(key)
+            if steps:
+                steps.sort(key=_when)
+                found = Timeline(steps[0][1], [(t, new) for t, _, new in steps])
+            else:
+                found = Timeline(_text(self.values.get(self.ids.get(key, key))), [])
+            self.made[key] = found
+        return found
+
+    def at(self, name: str, moment: datetime) -> str | None:
+        """The field's value at `moment`."""
+        key = name.lower()
+        if key in self.changes:
+            return self.line(name).at(moment)
+        return _text(self.values.get(self.ids.get(key, key)))
 
 
 @dataclass(frozen=True)
@@ -155,11 +195,9 @@ class Reader:
             self._ids = {name.lower(): key for key, name in names.items() if key.startswith("customfield_")}
         return self._ids
 
-    def _timelines(self, read: Read) -> tuple[datetime, Callable[[str], Timeline]]:
-        """The issue's creation, and each field's timeline by name (made when first asked for)."""
-        fields = read.issue.fields
-        ids = self._field_ids(read.names)  # custom fields by their names; system fields by their ids, as changelogs
-        created = _moment(fields.get("created"), "created")
+    def _fields(self, read: Read) -> tuple[datetime, Fields]:
+        """The issue's creation, and its fields over time."""
+        created = _moment(read.issue.fields.get("created"), "created")
         changes: dict[str, list[tuple[datetime, str | None, str | None]]] = {}
         for history in read.issue.changelog.histories:
             when = _moment(history.created, "a change's time")
@@ -167,26 +205,11 @@ class Reader:
                 raise BadHistory(f"a change at {history.created} is before the ticket was created")
             for item in history.items:
                 changes.setdefault(item.field.lower(), []).append((when, item.fromString, item.toString))
-        made: dict[str, Timeline] = {}
-
-        def line(name: str) -> Timeline:
-            key = name.lower()
-            found = made.get(key)
-            if found is None:
-                steps = changes.get(key)
-                if steps:
-                    steps.sort(key=_when)
-                    found = Timeline(steps[0][1], [(t, new) for t, _, new in steps])
-                else:
-                    found = Timeline(_text(fields.get(ids.get(key, key))), [])
-                made[key] = found
-            return found
-
-        return created, line
+        return created, Fields(read.issue.fields, self._field_ids(read.names), changes)
 
     def judge(self, read: Read, at: datetime) -> Verdict:
-        created, line = self._timelines(read)
-        fields = read.issue.fields
+        created, history = self._fields(read)
+        line, fields = history.line, read.issue.fields
 
         values = {}
         for kind in ("category", "urgency", "impact"):
@@ -231,7 +254,7 @@ class Reader:
             clocks.pop("acknowledge", None)  # the tier that acknowledges was never entered: a route deviation
         tiers = tuple(tier for _, tier in moves)
         deviations = self._deviations(expected, priority, moves, ticket, lived, resolved)
-        handover = self._handover(expected, moves, ticket, line)
+        handover = self._handover(expected, moves, ticket, history)
         events = sorted(
             [
                 (created, 0, "created"),
@@ -383,15 +406,14 @@ class Reader:
                 out.append(("route", pattern, f"{pattern}, at {moved[0].isoformat()}"))
         return tuple(out)
 
-    def _handover(self, expected, moves, ticket, line) -> tuple[str, ...] | None:  # type: ignore[no-untyped-def]
+    def _handover(self, expected, moves, ticket, history) -> tuple[str, ...] | None:  # type: ignore[no-untyped-def]
         """The template's required fields that were empty when the ticket was handed to its route."""
         template = self.templates.get(expected.template or "")
         move = next((m for m in moves[1:] if m[1] == expected.route), None)
         if template is None or move is None:
             return None
-        filled = {field: line(name).at(move[0]) for field, name in self.template_fields[template.id]}
-        filled = {k: v for k, v in filled.items() if v not in (None, NO)}
-        return self.router.missing_fields(template, ticket._replace(fields=filled), expected.priority)
+        filled = {field for field, name in self.template_fields[template.id] if history.at(name, move[0]) not in _EMPTY}
+        return self.router.lacking(template, filled, ticket, expected.priority)
 
     def _time_in_tier(self, moves: list[tuple[datetime, str]], end: datetime) -> dict[str, float]:
         spent: dict[str, float] = {}

@@ -195,7 +195,11 @@ class Router:
 
     def missing_fields(self, template: Template, ticket: Ticket, priority: str) -> tuple[str, ...]:
         filled = {normalise_field(k) for k, v in (ticket.fields or {}).items() if v not in (None, "", [], {})}
-        filled.update(FROM_TICKET)
+        return self.lacking(template, filled, ticket, priority)
+
+    def lacking(self, template: Template, filled: set[str], ticket: Ticket, priority: str) -> tuple[str, ...]:
+        """The template's fields required of `ticket` and not among `filled` (field ids) nor taken from it."""
+        filled = filled.union(FROM_TICKET)
         values = {
             "category": ticket.category,
             "urgency": ticket.urgency,
