@@ -377,6 +377,9 @@ def test_a_large_file_is_judged_on_every_core_as_one_process_judges_it(
     lines = []
     for copy in range(120):
         issues = [{**issue, "key": f"{issue['key']}-{copy}"} for issue in page["issues"]]
+        if copy % 7 == 0:  # a status the process does not know, in pieces that different workers judge
+            issues[1] = json.loads(json.dumps(issues[1]))
+            issues[1]["changelog"]["histories"][-1]["items"][0]["toString"] = "Resolvd"
         lines.append(json.dumps({**page, "issues": issues}))
     bad = {3: "{not json", 61: json.dumps({"key": "X-1", "fields": {"created": "yesterday"}}), 122: "[]"}
     for number, line in sorted(bad.items()):
@@ -392,7 +395,10 @@ def test_a_large_file_is_judged_on_every_core_as_one_process_judges_it(
     assert parallel.returncode == alone.returncode == 1
     assert parallel.stdout == alone.stdout
     assert parallel.stderr == alone.stderr
-    assert [line.split(":")[1] for line in parallel.stderr.splitlines()] == [str(n) for n in sorted(bad)]
+    *errors, warning = parallel.stderr.splitlines()
+    assert [line.split(":")[1] for line in errors] == [str(n) for n in sorted(bad)]
+    assert warning.startswith("cep report: warning: statuses the process does not know, read as no change of tier: ")
+    assert "'Resolvd' (18 tickets, e.g. K-2-0; did you mean 'Resolved'?)" in warning
     judged = [json.loads(line) for line in parallel.stdout.splitlines()]
     assert [v["key"] for v in judged] == [f"{i['key']}-{copy}" for copy in range(120) for i in page["issues"]]
     assert all({**v, "key": v["key"].rsplit("-", 1)[0]} == verdicts[v["key"].rsplit("-", 1)[0]] for v in judged)
@@ -404,3 +410,41 @@ def test_a_large_file_is_judged_on_every_core_as_one_process_judges_it(
     assert written == sorted(p.name for p in (tmp_path / "parallel").iterdir())
     for name in written:
         assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
+
+
+def test_statuses_and_fields_the_process_does_not_know_are_listed_with_a_hint(repository: Path, verdicts) -> None:
+    """A status outside the process's workflow is read as no change, and listed once at the end: how many tickets,
+    one of them, the status meant if it is a near miss. A field the site names otherwise stops its issue, with the
+    name meant."""
+    page = json.loads((repository / "histories.json").read_text(encoding="utf-8"))
+    issues = {issue["key"]: issue for issue in page["issues"]}
+    for key in ("K-2", "K-7"):  # resolved the same morning: a spelling slip in their last move
+        issues[key]["changelog"]["histories"][-1]["items"][0]["toString"] = "Resolvd"
+    issues["K-3"]["changelog"]["histories"][0]["items"].append(
+        {"field": "status", "fromString": "Triage at Tier 1", "toString": "In Progress"}
+    )
+    (repository / "statuses.json").write_text(json.dumps(page), encoding="utf-8")
+    done = _report(repository, "statuses.json", "--format", "jsonl", "--at", AT)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        "cep report: warning: statuses the process does not know, read as no change of tier: 'In Progress' "
+        "(1 ticket, e.g. K-3), 'Resolvd' (2 tickets, e.g. K-2; did you mean 'Resolved'?); if one means a tier, "
+        "waiting, returned, resolved or closed, name it in a mapping file (--mapping, under statuses); the process "
+        "knows Closed, Escalated to the Project Manager, In development, Resolved, Returned to Tier 1, "
+        "Triage at Tier 1, Waiting for customer, With the Product Owner\n"
+    )
+    judged = {v["key"]: v for v in map(json.loads, done.stdout.splitlines())}
+    assert judged["K-3"] == verdicts["K-3"]  # never resolved, still at the Project Manager
+    assert judged["K-2"]["resolved"] == verdicts["K-2"]["resolved"]  # resolutiondate says when
+
+    impact = next(k for k, v in page["names"].items() if v == "CEP impact")
+    page["names"][impact] = "Impact"
+    (repository / "fields.json").write_text(json.dumps(page), encoding="utf-8")
+    done = _report(repository, "fields.json", "--format", "jsonl", "--at", AT)
+    assert done.returncode == 1 and done.stdout == ""
+    errors = done.stderr.splitlines()
+    assert len(errors) == 8  # every issue, and no more: none was judged, so no status is listed
+    assert errors[0] == (
+        "fields.json:1: error: issue K-1: no field is named 'CEP impact' here (did you mean 'Impact'?); if the site "
+        "calls it otherwise, name it in a mapping file (--mapping, under fields: impact)"
+    )

@@ -18,7 +18,7 @@ from typing import BinaryIO, TextIO
 
 from ..definition.model import Process
 from ..parallel.pieces import SPLIT_FROM, split_work
-from ..problems import Location, Problem, UsageError
+from ..problems import Location, Problem, UsageError, did_you_mean
 from ..routing.tickets import parse_moment
 from .aggregate import TableWriter, summarise, summary_json, summary_text, table_files
 from .history import Read, is_json_lines, read_histories, read_lines
@@ -68,21 +68,26 @@ class Report:
         self.readers = {version: Reader(process, version, site) for _, version, process in self.in_force.versions}
         self.at, self.err, self.jobs = at, err, jobs
         self.problems = 0
+        self.notes = io.BytesIO()  # statuses the process does not know (see `_judge`)
 
     def _reader(self, read: Read) -> Reader:
         return self.readers[self.in_force.at(_moment(read.issue.fields.get("created"), "created"))[0]]
 
     def _judge(self, items: Iterable[Read | Problem], outs: Sequence[BinaryIO], render: Render, err: TextIO) -> int:
-        """Judge `items`, rendering each verdict into `outs`; returns how many could not be judged."""
+        """Judge `items`, rendering each verdict into `outs` but the last, where statuses the process does not know
+        are noted (a JSON line each: the status, the issue's key); returns how many could not be judged."""
         problems = 0
         with _texts(outs) as texts:
-            add = render(texts)
+            add, notes = render(texts[:-1]), texts[-1]
             for item in items:
                 if isinstance(item, Problem):
                     problem = item
                 else:
                     try:
-                        add(self._reader(item).judge(item, self.at))
+                        verdict = self._reader(item).judge(item, self.at)
+                        add(verdict)
+                        for status in verdict.unknown_statuses:
+                            notes.write(json.dumps([status, verdict.key]) + "\n")
                         continue
                     except BadHistory as bad:
                         problem = Problem(Location(item.source, item.line or 0), f"issue {item.issue.key}: {bad}")
@@ -96,7 +101,8 @@ class Report:
         return self._judge(read_lines(lines, name, first), outs, render, err)
 
     def write(self, inputs: list[Path], outs: Sequence[BinaryIO], render: Render) -> None:
-        """Every input's verdicts, rendered into `outs` in input order."""
+        """Every input's verdicts, rendered into `outs` in input order; then what the process does not know."""
+        outs = [*outs, self.notes]
         gc.freeze()  # the process versions and their routers live until exit: the collector need not walk them
         for path in inputs:
             name = str(path)
@@ -110,6 +116,27 @@ class Report:
                 self.problems += self._judge(read_histories(path, name), outs, render, self.err)
             except OSError as error:
                 raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
+        self._warn_unknown_statuses()
+
+    def _warn_unknown_statuses(self) -> None:
+        """One warning for every status the process does not know: how many tickets, one of them, a hint."""
+        tickets: dict[str, list[str]] = {}
+        for line in self.notes.getvalue().decode().splitlines():
+            status, key = json.loads(line)
+            tickets.setdefault(status, []).append(key)
+        if not tickets:
+            return
+        known = sorted(set().union(*(reader.known_statuses for reader in self.readers.values())))
+        listed = []
+        for status, keys in sorted(tickets.items()):
+            hint = did_you_mean(status, known)
+            many = f"{len(keys):,} ticket{'s' if len(keys) > 1 else ''}"
+            listed.append(f"{status!r} ({many}, e.g. {keys[0]}{'; ' + hint if hint else ''})")
+        self.err.write(
+            f"cep report: warning: statuses the process does not know, read as no change of tier: {', '.join(listed)}; "
+            "if one means a tier, waiting, returned, resolved or closed, name it in a mapping file (--mapping, under "
+            f"statuses); the process knows {', '.join(known)}\n"
+        )
 
     def _progress(self, name: str) -> Callable[[int, int], None]:
         def show(done: int, total: int) -> None:

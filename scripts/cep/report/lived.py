@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from ..definition.model import Process
 from ..jira.names import NO, JiraNames
+from ..problems import did_you_mean
 from ..routing.router import STOPPED_BY, Router, ticket_path
 from ..routing.tickets import Ticket
 from .history import Read
@@ -106,6 +107,11 @@ class Fields:
             self.made[key] = found
         return found
 
+    def has(self, name: str) -> bool:
+        """Whether the site has a field of that name (the page names it, or the issue has it or a change to it)."""
+        key = name.lower()
+        return key in self.ids or key in self.changes or key in self.values
+
     def at(self, name: str, moment: datetime) -> str | None:
         """The field's value at `moment`."""
         key = name.lower()
@@ -139,6 +145,7 @@ class Verdict:
     insight_reached: bool | None  # None: not an insight
     resolved: datetime | None
     events: tuple[tuple[datetime, str], ...] = ()  # (when, activity): the ticket as a trace of an event log
+    unknown_statuses: tuple[str, ...] = ()  # statuses the process does not know, read as no change (sorted)
 
     def record(self) -> dict[str, Any]:
         return {
@@ -184,6 +191,13 @@ class Reader:
             t.id: tuple((f.id, self.names.template_field(f)) for f in t.fields) for t in process.templates
         }
         self._names: dict[str, str] | None = None
+        self.known_statuses = {
+            *self.site.tier_of_status,
+            self.site.waiting,
+            self.site.returned,
+            self.site.resolved,
+            self.site.closed,
+        }
         self._ids: dict[str, str] = {}
 
     # -- reading ------------------------------------------------------------------------------------------------
@@ -215,11 +229,7 @@ class Reader:
         for kind in ("category", "urgency", "impact"):
             value = self.site.value(kind, line(self.site.fields[kind]).first_set())
             if value is None or value not in self.domains[kind]:
-                field = self.site.fields[kind]
-                raise BadHistory(
-                    f"{field!r} is {'empty' if value is None else repr(value)}; the process knows "
-                    + ", ".join(self.domains[kind])
-                )
+                raise BadHistory(self._unread(kind, value, history, read.names))
             values[kind] = value
         status = line("status")
         tier_line = line(self.site.fields["tier"])
@@ -298,6 +308,24 @@ class Reader:
             insight_reached=insight,
             resolved=resolved,
             events=tuple((when, name) for when, _, name in events),
+            unknown_statuses=self._unknown_statuses(status),
+        )
+
+    def _unknown_statuses(self, status: Timeline) -> tuple[str, ...]:
+        seen = {status.initial, *(value for _, value in status.changes)}
+        return tuple(sorted(v for v in seen if v is not None and v not in self.known_statuses))
+
+    def _unread(self, kind: str, value: str | None, history: Fields, names: dict[str, str]) -> str:
+        """Why the ticket's `kind` cannot be read: a value the process does not know, or no such field here."""
+        field = self.site.fields[kind]
+        if value is None and not history.has(field):
+            hint = did_you_mean(field, sorted(set(names.values())))
+            return (
+                f"no field is named {field!r} here{f' ({hint})' if hint else ''}; if the site calls it otherwise, "
+                f"name it in a mapping file (--mapping, under fields: {kind})"
+            )
+        return f"{field!r} is {'empty' if value is None else repr(value)}; the process knows " + ", ".join(
+            self.domains[kind]
         )
 
     def _expected(self, ticket: Ticket) -> Expected:
