@@ -53,7 +53,7 @@ def worth_splitting(stream: BinaryIO, jobs: int) -> bool:
     return stat.S_ISREG(status.st_mode) and status.st_size - stream.tell() >= SPLIT_FROM
 
 
-def _pieces(data: bytes | mmap.mmap, size: int, start: int = 0) -> Iterator[_Piece]:
+def _pieces(data: mmap.mmap, size: int, start: int = 0) -> Iterator[_Piece]:
     """`data` from `start` cut at line ends into pieces of about `size` bytes, each with its first line's
     number (counted from `start`)."""
     line = 1
@@ -62,7 +62,23 @@ def _pieces(data: bytes | mmap.mmap, size: int, start: int = 0) -> Iterator[_Pie
         end = len(data) if cut < 0 else cut + 1
         yield line, start, end
         line += data[start:end].count(b"\n")
+        _release(data, start, end)
         start = end
+
+
+def _release(data: mmap.mmap, start: int, end: int) -> None:
+    """Let go of the pages of `data[start:end]` this process has read: the file stays in the system's cache, and
+    the process's memory does not grow with the file as it is read (a later read maps the pages again)."""
+    if hasattr(mmap, "MADV_DONTNEED"):
+        first = start - start % mmap.PAGESIZE
+        data.madvise(mmap.MADV_DONTNEED, first, end - first)
+
+
+def _piece(data: mmap.mmap, start: int, end: int) -> io.BytesIO:
+    """The piece's bytes, copied out of the mapped file (whose pages are then let go of)."""
+    piece = io.BytesIO(data[start:end])
+    _release(data, start, end)
+    return piece
 
 
 def _header(outputs: int) -> struct.Struct:
@@ -79,7 +95,7 @@ def _work(work: Work, data: mmap.mmap, pieces: Sequence[_Piece], outputs: int, p
         with open(pipe, "wb") as sink:
             for first, start, end in pieces:
                 outs, err = [io.BytesIO() for _ in range(outputs)], io.StringIO()
-                problems = work(io.BytesIO(data[start:end]), first, outs, err)
+                problems = work(_piece(data, start, end), first, outs, err)
                 said = err.getvalue().encode()
                 sink.write(header.pack(*(out.tell() for out in outs), len(said), problems))
                 for out in outs:
@@ -172,7 +188,7 @@ def split_work(
                 source.close()
                 os.waitpid(pid, 0)
         for first, begin, end in pieces[done:]:
-            problems += work(io.BytesIO(data[begin:end]), first, outs, err)
+            problems += work(_piece(data, begin, end), first, outs, err)
             if progress:
                 progress(end - start, len(data) - start)
     stream.seek(0, os.SEEK_END)  # read to the end, as working line by line would leave it
