@@ -51,3 +51,4 @@ def test_the_pages_show_a_labelled_sample_then_the_configured_report(tmp_path: P
     tickets = len((project / "reports" / "mine" / "tickets.csv").read_text(encoding="utf-8").splitlines()) - 1
     version = yaml.safe_load(PROCESS.read_text(encoding="utf-8"))["process"]["version"]
     assert re.search(rf"<td>{re.escape(version)}</td>\s*<td>{tickets}</td>", mine)
+    assert "lived-path.svg" in [src for _, src in _charts(mine)]  # discovered by pm4py from the report's event log

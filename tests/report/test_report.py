@@ -18,6 +18,7 @@ from openapi_schema_validator import OAS30Validator
 
 from cep.definition.loader import load_process
 from cep.report.jira_issue import IssueBuilder, SiteFields
+from cep.report.lived_path import lived_path
 from project import PROCESS, ROOT
 
 PLATFORM = json.loads((ROOT / "process" / "schema" / "jira-platform-components.json").read_text(encoding="utf-8"))
@@ -358,12 +359,31 @@ def test_the_histories_become_an_event_log_and_its_lived_path(repository: Path, 
         "customer replied",
         "resolved",
     ]
-    follows = {
-        (r["version"], r["activity"], r["next_activity"]): r for r in json.loads(done.stdout)["directly_follows"]
-    }
+    follows = {(r["version"], r["activity"], r["next_activity"]): r for r in lived_path(out)}
     assert follows[("1.0.1", "returned", "to tier-1")]["tickets"] == 1
     assert follows[("1.0.1", "returned", "to tier-1")]["median_hours"] == 0
     assert follows[("1.0.0", "waiting for customer", "customer replied")]["median_hours"] == pytest.approx(3)
+    # Straight from creation to the Project Manager: K-3 after half an hour (against the process), K-5 after 49 hours
+    # (the escalation its missed first-response goal prescribes); K-4 and K-6 had an answer first.
+    assert follows[("1.0.1", "created", "to tier-2-pm")] == {
+        "version": "1.0.1",
+        "activity": "created",
+        "next_activity": "to tier-2-pm",
+        "tickets": 2,
+        "followed": 1,
+        "median_hours": pytest.approx(24.75),
+    }
+
+    # A process-mining tool reads the XES file as cep wrote it, and finds the same paths in it.
+    import pm4py
+
+    read = pm4py.read_xes(str(out / "events.xes"), variant="iterparse")  # the XML parser: strict about the file
+    assert sorted(read["case:concept:name"].unique()) == sorted(traces)
+    taken, _, _ = pm4py.discover_dfg(read)
+    by_pair: dict[tuple[str, str], int] = {}
+    for (_, activity, next_activity), row in follows.items():
+        by_pair[activity, next_activity] = by_pair.get((activity, next_activity), 0) + row["tickets"]
+    assert dict(taken) == by_pair
 
 
 def test_a_large_file_is_judged_on_every_core_as_one_process_judges_it(

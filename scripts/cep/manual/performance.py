@@ -67,6 +67,7 @@ def _sample_summary(process: Process) -> dict[str, Any]:
     from ..report.aggregate import summarise, write_all
     from ..report.history import Issue, Read
     from ..report.lived import Reader
+    from ..report.lived_path import lived_path
     from ..simulate.model import Simulation
     from ..simulate.scenario import load_scenario
 
@@ -79,7 +80,7 @@ def _sample_summary(process: Process) -> dict[str, Any]:
     )
     with tempfile.TemporaryDirectory(prefix="cep-sample-") as work:
         write_all(verdicts, Path(work))
-        return summarise(Path(work), parquet=False)
+        return {**summarise(Path(work), parquet=False), "directly_follows": lived_path(Path(work))}
 
 
 def performance_page(summary: dict[str, Any], source: str, sample: bool, process: Process) -> Page:

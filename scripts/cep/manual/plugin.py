@@ -91,16 +91,24 @@ class ManualPlugin(BasePlugin[ManualConfig]):
         self._capacity = self._figures.submit(self._capacity_page)
 
     def _performance_page(self) -> Page:
+        import duckdb
+
+        from ..report.lived_path import lived_path
         from .performance import performance_page, sample_summary
 
         if not self.config.performance:
             return performance_page(sample_summary(self.process, self._definition()), "", True, self.process)
-        summary = self.root / self.config.performance / "summary.json"
+        folder = self.root / self.config.performance
+        summary = folder / "summary.json"
         try:
             data = json.loads(summary.read_text(encoding="utf-8"))
-            return performance_page(data, self.config.performance, False, self.process)
         except (OSError, ValueError) as error:
             raise PluginError(f"{summary}: error: cannot read a cep report summary: {error}") from None
+        try:
+            data["directly_follows"] = lived_path(folder)
+        except (OSError, duckdb.Error) as error:
+            raise PluginError(f"{folder}: error: cannot read the report's event log: {error}") from None
+        return performance_page(data, self.config.performance, False, self.process)
 
     def _capacity_page(self) -> Page:
         from .performance import capacity_page, capacity_sweep

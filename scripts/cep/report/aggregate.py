@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from .lived import Verdict
 from .xes import XES_END, XES_HEADER, trace
 
-QUERIES = ("by_version", "attainment", "volume", "time_in_tier", "deviations", "directly_follows")
+QUERIES = ("by_version", "attainment", "volume", "time_in_tier", "deviations")
 # Each table: its columns and their SQL types, in order (the CSV's header, DuckDB's schema for it).
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "tickets": (
@@ -136,26 +136,43 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _path(directory: Path, name: str) -> str:
+    """Where table `name` is, without its suffix, as an SQL string's content."""
+    return str(directory / name).replace("'", "''")  # a path is data in SQL too
+
+
+def _source(directory: Path, name: str, parquet: bool) -> str:
+    """How DuckDB reads table `name` in `directory`: its Parquet file, or its CSV with the table's types."""
+    path = _path(directory, name)
+    if parquet:
+        return f"read_parquet('{path}.parquet')"
+    types = ", ".join(f"'{column}': '{kind}'" for column, kind in TABLES[name])
+    return f"read_csv('{path}.csv', header = true, columns = {{{types}}})"
+
+
+def open_tables(directory: Path, names: Iterable[str] = TABLES) -> Any:
+    """A DuckDB connection with a view of each table in `directory` (Parquet where written, else CSV)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")  # weeks and days are cut in UTC, whatever the machine's zone
+    for name in names:
+        parquet = (directory / f"{name}.parquet").is_file()
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {_source(directory, name, parquet)}")
+    return con
+
+
 def summarise(directory: Path, parquet: bool) -> dict[str, list[dict[str, Any]]]:
     """Every query's rows over the tables in `directory` (CSV, made Parquet there first when `parquet`). Tables are
     made Parquet, and queries run, two at a time: one alone leaves DuckDB's threads partly idle."""
     import duckdb
 
-    con = duckdb.connect()
+    if parquet:
+        with duckdb.connect() as con:
+            copy = "COPY (SELECT * FROM {}) TO '{}.parquet' (FORMAT parquet)"
+            _two_at_a_time(con, [copy.format(_source(directory, t, False), _path(directory, t)) for t in TABLES])
+    con = open_tables(directory)
     try:
-        con.execute("SET TimeZone = 'UTC'")  # weeks and days are cut in UTC, whatever the machine's zone
-        views, copies = [], []
-        for name, columns in TABLES.items():
-            path = str(directory / name).replace("'", "''")  # a path is data in SQL too
-            types = ", ".join(f"'{column}': '{kind}'" for column, kind in columns)
-            source = f"read_csv('{path}.csv', header = true, columns = {{{types}}})"
-            if parquet:
-                copies.append(f"COPY (SELECT * FROM {source}) TO '{path}.parquet' (FORMAT parquet)")
-                source = f"read_parquet('{path}.parquet')"
-            views.append(f"CREATE VIEW {name} AS SELECT * FROM {source}")
-        _two_at_a_time(con, copies)
-        for view in views:  # one after the other: the catalogue takes one change at a time
-            con.execute(view)
         return dict(zip(QUERIES, _two_at_a_time(con, [query_text(query) for query in QUERIES]), strict=True))
     finally:
         con.close()
