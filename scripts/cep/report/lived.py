@@ -190,7 +190,6 @@ class Reader:
         self.template_fields = {
             t.id: tuple((f.id, self.names.template_field(f)) for f in t.fields) for t in process.templates
         }
-        self._names: dict[str, str] | None = None
         self.known_statuses = {
             *self.site.tier_of_status,
             self.site.waiting,
@@ -198,6 +197,7 @@ class Reader:
             self.site.resolved,
             self.site.closed,
         }
+        self._names: dict[str, str] | None = None  # the last page's field names, and its custom fields' ids by name
         self._ids: dict[str, str] = {}
 
     # -- reading ------------------------------------------------------------------------------------------------
