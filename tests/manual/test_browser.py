@@ -271,6 +271,25 @@ def test_charts_fit_a_phone_and_say_what_they_show(browser: Browser, base_url: s
         context.close()
 
 
+def test_the_lived_path_stands_beside_the_documented_flow(browser: Browser, base_url: str) -> None:
+    """Side by side on a wide screen, one above the other on a phone."""
+    for width, beside in ((1280, True), (390, False)):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto(base_url + "/performance/")
+            figures = page.locator(".cep-beside figure")
+            expect(figures.nth(1)).to_be_visible()
+            documented, lived = figures.nth(0).bounding_box(), figures.nth(1).bounding_box()
+            assert documented is not None and lived is not None
+            assert "documented" in figures.nth(0).inner_text() and "lived" in figures.nth(1).inner_text()
+            if beside:
+                assert documented["y"] == lived["y"] and documented["x"] + documented["width"] <= lived["x"]
+            else:
+                assert documented["y"] + documented["height"] <= lived["y"]
+        finally:
+            page.close()
+
+
 def test_the_quick_card_prints_on_one_a4_page_and_fits_a_phone(browser: Browser, base_url: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:

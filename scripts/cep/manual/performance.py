@@ -188,6 +188,10 @@ def _insight_owner(process: Process) -> str:
     return process.tier(process.template(process.feedback.template).to).short_name
 
 
+def _figure(src: str, alt: str, caption: str) -> str:
+    return f"<figure markdown>\n\n![{alt}]({src}){{ .cep-chart }}\n\n<figcaption>{caption}</figcaption>\n</figure>\n"
+
+
 def _lived_path(summary: dict[str, Any], charts: dict[str, bytes]) -> str:
     """The latest version's directly-follows graph, with the steps only departing tickets took set apart."""
     from ..report.lived_path import lived_path_svg
@@ -202,10 +206,17 @@ def _lived_path(summary: dict[str, Any], charts: dict[str, bytes]) -> str:
         "## The lived path\n",
         f"What tickets under version {esc(versions[-1])} actually did, step after step, as process mining draws it "
         "(each arrow: how many tickets took it, and their median time). Red dashed arrows were taken only by tickets "
-        "that left the process. Compare it with the documented "
-        "[escalation flow](reference/diagrams.md). `cep report --out` also writes the histories as an XES event "
+        "that left the process. Beside it, the escalation flow as documented (in full, with its links, on the "
+        "[diagrams page](reference/diagrams.md)). `cep report --out` also writes the histories as an XES event "
         "log (`events.xes`) for process-mining tools.\n",
-        "![The lived path: each step tickets took and how often](performance/lived-path.svg){ .cep-chart }\n",
+        '<div class="cep-beside" markdown>\n',
+        _figure("diagrams/flow.svg", "The escalation flow as the definition documents it", "As documented"),
+        _figure(
+            "performance/lived-path.svg",
+            "The lived path: each step tickets took and how often",
+            f"As lived, version {esc(versions[-1])}",
+        ),
+        "</div>\n",
     ]
     if departing:
         out.append(
