@@ -468,3 +468,38 @@ def test_statuses_and_fields_the_process_does_not_know_are_listed_with_a_hint(re
         "fields.json:1: error: issue K-1: no field is named 'CEP impact' here (did you mean 'Impact'?); if the site "
         "calls it otherwise, name it in a mapping file (--mapping, under fields: impact)"
     )
+
+
+def test_a_terminal_sees_a_progress_bar_and_a_pipe_sees_none(repository: Path, tmp_path: Path) -> None:
+    """On a terminal (a pseudo-terminal here) the judging of a large file shows a progress bar that ends full;
+    written to a pipe, as in CI, stderr says nothing."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    page = json.loads((repository / "histories.json").read_text(encoding="utf-8"))
+    line = json.dumps(page) + "\n"
+    path = tmp_path / "many.jsonl"
+    path.write_text(line * (2 * (1 << 20) // len(line)), encoding="utf-8")  # two megabytes: split into pieces
+    args = [sys.executable, "-m", "cep", "report", str(path), "--at", AT, "--format", "jsonl", "--jobs", "2"]
+    piped = subprocess.run(args, cwd=repository, capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0 and piped.stderr == ""
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal 100 columns wide
+    with subprocess.Popen(args, cwd=repository, stdout=subprocess.DEVNULL, stderr=follower) as judging:
+        os.close(follower)
+        shown = b""
+        while True:  # until the command has closed the terminal: the kernel then says EIO
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    os.close(leader)
+    assert judging.returncode == 0
+    text = shown.decode()
+    assert f"cep report: {path}: 100%|" in text and "█" in text

@@ -110,8 +110,8 @@ class Report:
                 with path.open("rb") as stream:
                     if os.fstat(stream.fileno()).st_size >= SPLIT_FROM and is_json_lines(stream):
                         work = partial(self._judge_lines, name, render)
-                        progress = self._progress(name) if self.err.isatty() else None
-                        self.problems += split_work(work, stream, self.jobs, outs, self.err, "cep report", progress)
+                        with self._progress(name) as progress:
+                            self.problems += split_work(work, stream, self.jobs, outs, self.err, "cep report", progress)
                         continue
                 self.problems += self._judge(read_histories(path, name), outs, render, self.err)
             except OSError as error:
@@ -138,12 +138,20 @@ class Report:
             f"statuses); the process knows {', '.join(known)}\n"
         )
 
-    def _progress(self, name: str) -> Callable[[int, int], None]:
-        def show(done: int, total: int) -> None:
-            end = "\n" if done == total else ""
-            print(f"\rcep report: {name}: {done * 100 // total}% judged", end=end, file=self.err, flush=True)
+    @contextmanager
+    def _progress(self, name: str) -> Iterator[Callable[[int, int], None]]:
+        """A progress bar of the file judged (tqdm) on a terminal; nothing elsewhere, as in CI."""
+        from tqdm import tqdm
 
-        return show
+        with tqdm(
+            desc=f"cep report: {name}", unit="B", unit_scale=True, file=self.err, disable=not self.err.isatty()
+        ) as bar:
+
+            def show(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            yield show
 
 
 def run_report(
