@@ -502,3 +502,26 @@ def test_a_file_on_stdin_is_routed_from_where_it_is_read(tmp_path) -> None:
     assert outputs[0] == outputs[1]
     assert [d["id"] for d in _lines(outputs[1])[:3]] == ["B", "C", "A"]
     assert len(_lines(outputs[1])) == 15_000 - 1
+
+
+def test_a_template_field_whose_id_is_not_in_snake_case_is_found_filled(tmp_path) -> None:
+    """The schema lets an id have capitals and hyphens; a ticket giving the field by that id has filled it."""
+    from datetime import datetime
+
+    from cep.routing.router import Router
+    from cep.routing.tickets import Ticket
+    from project import load_changed
+
+    def rename(data: dict) -> None:
+        for template in data["templates"]:
+            for field in template["fields"]:
+                if field["id"] == "expected_outcome":
+                    field["id"] = "Expected-Outcome"
+
+    router = Router(load_changed(tmp_path, rename))
+    given = {"customer_organisation": "A", "actual_outcome": "b", "steps_to_reproduce": "c", "environment": "d"}
+    ticket = Ticket("T-1", "bug", "high", "team", datetime.fromisoformat("2026-12-01T10:00:00+02:00"), True, "tier-1")
+    lacking = router.route(ticket._replace(fields=given)).missing_fields
+    assert "Expected-Outcome" in lacking
+    filled = router.route(ticket._replace(fields={**given, "Expected-Outcome": "it works"})).missing_fields
+    assert "Expected-Outcome" not in filled and set(lacking) - set(filled) == {"Expected-Outcome"}

@@ -198,7 +198,8 @@ class Router:
         return self.lacking(template, filled, ticket, priority)
 
     def lacking(self, template: Template, filled: set[str], ticket: Ticket, priority: str) -> tuple[str, ...]:
-        """The template's fields required of `ticket` and not among `filled` (field ids) nor taken from it."""
+        """The template's fields required of `ticket` and not among `filled` (field ids, normalised) nor taken from
+        it."""
         filled = filled.union(FROM_TICKET)
         values = {
             "category": ticket.category,
@@ -210,7 +211,8 @@ class Router:
         return tuple(
             f.id
             for f in template.fields
-            if (f.required or (f.required_when is not None and f.required_when.matches(values))) and f.id not in filled
+            if (f.required or (f.required_when is not None and f.required_when.matches(values)))
+            and normalise_field(f.id) not in filled  # an id may be written `Expected-Outcome`: filled ones are not
         )
 
     # -- deadlines --------------------------------------------------------------------------------------------
