@@ -503,3 +503,14 @@ def test_a_terminal_sees_a_progress_bar_and_a_pipe_sees_none(repository: Path, t
     assert judging.returncode == 0
     text = shown.decode()
     assert f"cep report: {path}: 100%|" in text and "█" in text
+
+
+def test_an_empty_or_cut_short_input_says_so(repository: Path) -> None:
+    (repository / "empty.jsonl").write_text("", encoding="utf-8")
+    done = _report(repository, "empty.jsonl", "--at", AT)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "no ticket history was judged\n", "")
+    (repository / "cut.json").write_text('{"issues": [{"key": "K-1", "fields": {', encoding="utf-8")
+    done = _report(repository, "cut.json", "--at", AT)
+    assert done.returncode == 1
+    assert done.stderr == "cut.json:1: error: input data was truncated\n"
+    assert done.stdout == "no ticket history was judged\n1 history could not be read (see the errors above)\n"

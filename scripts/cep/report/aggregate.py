@@ -211,8 +211,12 @@ def summary_text(summary: dict[str, list[dict[str, Any]]], problems: int) -> str
             f"  time at {row['tier']} (version {row['version']}): median {row['median_hours']:.1f} h, "
             f"p90 {row['p90_hours']:.1f} h over {row['tickets']} tickets"
         )
+    if not summary["by_version"]:
+        lines.append("no ticket history was judged")
     if problems:
-        lines.append(f"{problems} histories could not be read (see the errors above)")
+        lines.append(
+            f"{problems} {'history' if problems == 1 else 'histories'} could not be read (see the errors above)"
+        )
     return "\n".join(lines) + "\n"
 
 
