@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from ..definition.model import Process
 from ..jira.names import NO, JiraNames
 from ..problems import did_you_mean
-from ..routing.router import STOPPED_BY, Router, normalise_field, ticket_path
+from ..routing.router import STOPPED_BY, Router, ticket_path
 from ..routing.tickets import Ticket
 from .history import Read
 from .mapping import SiteNames, bundle_names
@@ -186,9 +186,9 @@ class Reader:
         self.templates = {t.id: t for t in process.templates}
         self.insight = process.feedback.template
         self.domains = process.domains()
-        # Each template's fields: (id, normalised as the router compares them; the name of its Jira field).
+        # Each template's fields: (id as the router compares them, the name of its Jira field).
         self.template_fields = {
-            t.id: tuple((normalise_field(f.id), self.names.template_field(f)) for f in t.fields)
+            t.id: tuple(zip(self.router.field_keys[t.id], map(self.names.template_field, t.fields), strict=True))
             for t in process.templates
         }
         self.known_statuses = {

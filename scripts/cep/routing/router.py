@@ -119,6 +119,8 @@ class Router:
 
         self.priorities = {p.id: p for p in process.priorities}
         self.templates = {t.id: t for t in process.templates}
+        # Each template's field ids, normalised as a ticket's field names are (an id may be `Expected-Outcome`).
+        self.field_keys = {t.id: tuple(normalise_field(f.id) for f in t.fields) for t in process.templates}
         self.tier_names = {t.id: t.name for t in process.tiers}
         self.trigger_numbers = {t.id: n for n, t in enumerate(process.triggers, start=1)}
         self.triage_tier = process.default_route.tier
@@ -210,9 +212,8 @@ class Router:
         }
         return tuple(
             f.id
-            for f in template.fields
-            if (f.required or (f.required_when is not None and f.required_when.matches(values)))
-            and normalise_field(f.id) not in filled  # an id may be written `Expected-Outcome`: filled ones are not
+            for f, key in zip(template.fields, self.field_keys[template.id], strict=True)
+            if (f.required or (f.required_when is not None and f.required_when.matches(values))) and key not in filled
         )
 
     # -- deadlines --------------------------------------------------------------------------------------------
