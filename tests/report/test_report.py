@@ -514,3 +514,39 @@ def test_an_empty_or_cut_short_input_says_so(repository: Path) -> None:
     assert done.returncode == 1
     assert done.stderr == "cut.json:1: error: input data was truncated\n"
     assert done.stdout == "no ticket history was judged\n1 history could not be read (see the errors above)\n"
+
+
+def test_the_parquet_tables_are_the_same_however_the_rows_came(
+    repository: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Judges send their rows on as frames of Arrow columns, and each table's Parquet file is written from them in
+    row groups of a fixed size: the bytes do not depend on how the rows were cut up, and each Parquet file reads
+    back as its CSV does."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from cep.report import tables
+    from cep.report.history import read_histories
+    from cep.report.lived import Reader
+
+    reader = Reader(load_process(repository / "process" / "escalation.yaml"), "1.0.1")
+    judged = [reader.judge(read, t("2026-12-20 12:00")) for read in read_histories(repository / "histories.json", "h")]
+    judged *= 4
+    monkeypatch.setattr(tables, "ROW_GROUP", 5)
+    (tmp_path / "whole").mkdir()
+    tables.write_all(judged, tmp_path / "whole", with_csv=True)
+    monkeypatch.setattr(tables, "_FRAME_TICKETS", 3)  # frames of 3 tickets' rows: row groups cut across them
+    (tmp_path / "cut").mkdir()
+    tables.write_all(judged, tmp_path / "cut", with_csv=True)
+    con = duckdb.connect()
+    for name, columns in tables.TABLES.items():
+        whole = tmp_path / "whole" / f"{name}.parquet"
+        assert whole.read_bytes() == (tmp_path / "cut" / f"{name}.parquet").read_bytes(), name
+        meta = pq.ParquetFile(whole).metadata
+        sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        assert sizes == [5] * (meta.num_rows // 5) + ([meta.num_rows % 5] if meta.num_rows % 5 else []), name
+        types = ", ".join(f"'{column}': '{kind}'" for column, kind in columns)
+        from_csv = con.execute(f"SELECT * FROM read_csv('{whole.with_suffix('.csv')}', columns = {{{types}}})")
+        rows = from_csv.fetchall()
+        assert con.execute(f"SELECT * FROM '{whole}'").fetchall() == rows, name
+    assert pq.ParquetFile(tmp_path / "whole" / "clocks.parquet").metadata.num_rows > 5

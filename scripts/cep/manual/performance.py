@@ -64,10 +64,11 @@ def sample_summary(process: Process, definition: bytes) -> dict[str, Any]:
 def _sample_summary(process: Process) -> dict[str, Any]:
     import msgspec
 
-    from ..report.aggregate import summarise, write_all
+    from ..report.aggregate import summarise
     from ..report.history import Issue, Read
     from ..report.lived import Reader
     from ..report.lived_path import lived_path
+    from ..report.tables import write_all
     from ..simulate.model import Simulation
     from ..simulate.scenario import load_scenario
 
@@ -80,7 +81,7 @@ def _sample_summary(process: Process) -> dict[str, Any]:
     )
     with tempfile.TemporaryDirectory(prefix="cep-sample-") as work:
         write_all(verdicts, Path(work))
-        return {**summarise(Path(work), parquet=False), "directly_follows": lived_path(Path(work))}
+        return {**summarise(Path(work)), "directly_follows": lived_path(Path(work))}
 
 
 def performance_page(summary: dict[str, Any], source: str, sample: bool, process: Process) -> Page:

@@ -14,40 +14,44 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, Protocol, TextIO
 
 from ..definition.model import Process
 from ..parallel.pieces import SPLIT_FROM, split_work
 from ..problems import Location, Problem, UsageError, did_you_mean
 from ..routing.tickets import parse_moment
-from .aggregate import TableWriter, summarise, summary_json, summary_text, table_files
+from .aggregate import summarise, summary_json, summary_text
 from .history import Read, is_json_lines, read_histories, read_lines
 from .lived import BadHistory, Reader, Verdict, _moment
 from .mapping import SiteNames, load_mapping
+from .tables import TableWriter, table_files
 from .versions import InForce
 
-Render = Callable[[Sequence[TextIO]], Callable[[Verdict], None]]
-"""Given the output streams of a piece of work, what writes one verdict to them."""
+
+class Sink(Protocol):
+    """What a piece of work writes its verdicts with."""
+
+    def add(self, verdict: Verdict) -> None: ...
+
+    def close(self) -> None:
+        """Everything added, written; the outputs stay open for whoever owns them."""
 
 
-def _jsonl(outs: Sequence[TextIO]) -> Callable[[Verdict], None]:
-    write = outs[0].write
-    return lambda verdict: write(json.dumps(verdict.record(), ensure_ascii=False, sort_keys=True) + "\n")
+Render = Callable[[Sequence[BinaryIO]], Sink]
+"""Given the outputs of a piece of work, what writes its verdicts into them."""
 
 
-def _tables(outs: Sequence[TextIO]) -> Callable[[Verdict], None]:
-    return TableWriter(outs).add
+class JsonLines:
+    """One JSON line per verdict (`cep report --format jsonl`)."""
 
+    def __init__(self, outs: Sequence[BinaryIO]) -> None:
+        self._text = io.TextIOWrapper(outs[0], encoding="utf-8", newline="")
 
-@contextmanager
-def _texts(outs: Sequence[BinaryIO]) -> Iterator[list[TextIO]]:
-    """UTF-8 text streams writing into `outs`, which stay open for whoever owns them."""
-    texts = [io.TextIOWrapper(out, encoding="utf-8", newline="") for out in outs]
-    try:
-        yield texts
-    finally:
-        for text in texts:
-            text.detach()  # flushed first
+    def add(self, verdict: Verdict) -> None:
+        self._text.write(json.dumps(verdict.record(), ensure_ascii=False, sort_keys=True) + "\n")
+
+    def close(self) -> None:
+        self._text.detach()  # flushed first
 
 
 class Report:
@@ -77,22 +81,22 @@ class Report:
         """Judge `items`, rendering each verdict into `outs` but the last, where statuses the process does not know
         are noted (a JSON line each: the status, the issue's key); returns how many could not be judged."""
         problems = 0
-        with _texts(outs) as texts:
-            add, notes = render(texts[:-1]), texts[-1]
-            for item in items:
-                if isinstance(item, Problem):
-                    problem = item
-                else:
-                    try:
-                        verdict = self._reader(item).judge(item, self.at)
-                        add(verdict)
-                        for status in verdict.unknown_statuses:
-                            notes.write(json.dumps([status, verdict.key]) + "\n")
-                        continue
-                    except BadHistory as bad:
-                        problem = Problem(Location(item.source, item.line or 0), f"issue {item.issue.key}: {bad}")
-                err.write(f"{problem}\n")
-                problems += 1
+        sink, notes = render(outs[:-1]), outs[-1]
+        for item in items:
+            if isinstance(item, Problem):
+                problem = item
+            else:
+                try:
+                    verdict = self._reader(item).judge(item, self.at)
+                    sink.add(verdict)
+                    for status in verdict.unknown_statuses:
+                        notes.write((json.dumps([status, verdict.key]) + "\n").encode())
+                    continue
+                except BadHistory as bad:
+                    problem = Problem(Location(item.source, item.line or 0), f"issue {item.issue.key}: {bad}")
+            err.write(f"{problem}\n")
+            problems += 1
+        sink.close()
         return problems
 
     def _judge_lines(
@@ -178,13 +182,14 @@ def run_report(
     report = Report(process_path, process, schema, at, err, site, jobs)
     if fmt == "jsonl":
         out.flush()
-        report.write(inputs, [out.buffer], _jsonl)
+        report.write(inputs, [out.buffer], JsonLines)
         return 1 if report.problems else 0
 
     def tables(directory: Path) -> bool:
-        with table_files(directory, event_log=out_dir is not None) as files:
-            report.write(inputs, [file.buffer for file in files], _tables)
-        summary = summarise(directory, parquet=out_dir is not None)
+        kept = out_dir is not None  # the CSV and the event log are for whoever reads the folder
+        with table_files(directory, with_csv=kept, with_xes=kept) as files:
+            report.write(inputs, files, partial(TableWriter, with_csv=kept, with_xes=kept))
+        summary = summarise(directory)
         if out_dir is not None:
             (directory / "summary.json").write_text(summary_json(summary), encoding="utf-8")
             (directory / "summary.txt").write_text(summary_text(summary, report.problems), encoding="utf-8")

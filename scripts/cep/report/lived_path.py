@@ -15,7 +15,7 @@ DEVIATION = "#c62828"
 
 def lived_path(directory: Path) -> list[dict[str, Any]]:
     """The directly-follows graph of the report in `directory` (nothing if it holds no event log)."""
-    if not all((directory / f"{name}.csv").is_file() for name in ("events", "tickets")):
+    if not all((directory / f"{name}.parquet").is_file() for name in ("events", "tickets")):
         return []
     con = open_tables(directory, ("events", "tickets"))
     try:
