@@ -94,6 +94,7 @@ def test_a_schema_that_is_not_json_or_not_a_schema_is_reported_where_it_is(run_c
         ("mkdocs", ["build", "--site-dir", "{tmp}/s"], "docs"),
         ("material", ["build", "--site-dir", "{tmp}/s"], "docs"),
         ("pytest_bdd", ["spec"], "test"),
+        ("pyarrow", ["report", "histories.json"], "report"),
     ],
 )
 def test_a_command_whose_extra_is_not_installed_says_which_to_install(tmp_path, missing, args, extra) -> None:
