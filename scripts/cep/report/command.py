@@ -45,13 +45,13 @@ class JsonLines:
     """One JSON line per verdict (`cep report --format jsonl`)."""
 
     def __init__(self, outs: Sequence[BinaryIO]) -> None:
-        self._text = io.TextIOWrapper(outs[0], encoding="utf-8", newline="")
+        self._write = outs[0].write
 
     def add(self, verdict: Verdict) -> None:
-        self._text.write(json.dumps(verdict.record(), ensure_ascii=False, sort_keys=True) + "\n")
+        self._write((json.dumps(verdict.record(), ensure_ascii=False, sort_keys=True) + "\n").encode())
 
     def close(self) -> None:
-        self._text.detach()  # flushed first
+        pass  # each line is written whole
 
 
 class Report:
