@@ -11,6 +11,7 @@ import io
 import struct
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from functools import cache
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -85,6 +86,7 @@ def _arrow_type(kind: str) -> Any:
     }[kind]
 
 
+@cache
 def schema(name: str) -> Any:
     """Table `name`'s Arrow schema."""
     import pyarrow as pa
@@ -92,14 +94,14 @@ def schema(name: str) -> Any:
     return pa.schema([(column, _arrow_type(kind)) for column, kind in TABLES[name]])
 
 
-def _column(values: Sequence[Any], kind: str) -> Any:
-    """One column as Arrow: times and flags are written as the CSV writes them (ISO text, true/false), and made
-    their type by Arrow, which reads the offsets of ISO times."""
+def _column(values: Sequence[Any], kind: Any) -> Any:
+    """One column as Arrow type `kind`: times and flags are written as the CSV writes them (ISO text, true/false),
+    and made their type by Arrow, which reads the offsets of ISO times."""
     import pyarrow as pa
 
-    if kind in ("TIMESTAMPTZ", "BOOLEAN"):
-        return pa.array(values, pa.string()).cast(_arrow_type(kind))
-    return pa.array(values, _arrow_type(kind))
+    if pa.types.is_timestamp(kind) or pa.types.is_boolean(kind):
+        return pa.array(values, pa.string()).cast(kind)
+    return pa.array(values, kind)
 
 
 class TableWriter:
@@ -160,17 +162,16 @@ class TableWriter:
         """The rows so far: a frame of Arrow columns to each table's stream, and CSV rows (None is written empty)."""
         import pyarrow as pa
 
-        for (name, columns), rows, out, write in zip(
-            TABLES.items(), self._rows, self._frames, self._csv or [None] * len(TABLES), strict=True
+        for name, rows, out, write in zip(
+            TABLES, self._rows, self._frames, self._csv or [None] * len(TABLES), strict=True
         ):
             if write is not None:
                 write.writerows(rows)
-            values = zip(*rows, strict=True) if rows else ([] for _ in columns)
-            batch = pa.record_batch(
-                [_column(v, kind) for v, (_, kind) in zip(values, columns, strict=True)], schema=schema(name)
-            )
+            table = schema(name)
+            values = zip(*rows, strict=True) if rows else ([] for _ in table)
+            batch = pa.record_batch([_column(v, f.type) for v, f in zip(values, table, strict=True)], schema=table)
             sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, batch.schema) as stream:
+            with pa.ipc.new_stream(sink, table) as stream:
                 stream.write_batch(batch)
             frame = sink.getvalue()
             out.write(_LENGTH.pack(frame.size))
