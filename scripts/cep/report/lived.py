@@ -144,8 +144,35 @@ class Verdict:
     handover_missing: tuple[str, ...] | None  # None: no hand-over happened
     insight_reached: bool | None  # None: not an insight
     resolved: datetime | None
-    events: tuple[tuple[datetime, str], ...] = ()  # (when, activity): the ticket as a trace of an event log
+    moves: tuple[tuple[datetime, str], ...] = ()  # (when, tier): from creation, each change of tier
+    returned: tuple[datetime, ...] = ()  # each return for an incomplete hand-over
+    waits: tuple[tuple[datetime, datetime | None], ...] = ()  # (from, to) waiting for the customer
+    responded: datetime | None = None
+    acknowledged: datetime | None = None
     unknown_statuses: tuple[str, ...] = ()  # statuses the process does not know, read as no change (sorted)
+
+    def events(self) -> list[tuple[datetime, str]]:
+        """(when, activity), in the order they happened: the ticket as a trace of an event log (made only for the
+        tables: the JSON line does not need it)."""
+        steps = sorted(
+            [
+                (self.created, 0, "created"),
+                *((when, 1, f"to {tier}") for when, tier in self.moves[1:]),
+                *((when, 1, "returned") for when in self.returned),
+                *((start, 1, "waiting for customer") for start, _ in self.waits),
+                *((stop, 1, "customer replied") for _, stop in self.waits if stop is not None),
+                *(
+                    (when, 2, name)
+                    for when, name in (
+                        (self.responded, "first response"),
+                        (self.acknowledged, "acknowledged"),
+                        (self.resolved, "resolved"),
+                    )
+                    if when is not None
+                ),
+            ]
+        )
+        return [(when, name) for when, _, name in steps]
 
     def record(self) -> dict[str, Any]:
         return {
@@ -235,7 +262,7 @@ class Reader:
         status = line("status")
         tier_line = line(self.site.fields["tier"])
         moves = self._tier_moves(created, tier_line, status)
-        returns = sum(1 for _, value in status.changes if value == self.site.returned)
+        returned = tuple(when for when, value in status.changes if value == self.site.returned)
         resolved = (
             _moment(fields["resolutiondate"], "resolutiondate")
             if fields.get("resolutiondate")
@@ -266,24 +293,6 @@ class Reader:
         tiers = tuple(tier for _, tier in moves)
         deviations = self._deviations(expected, priority, moves, ticket, lived, resolved)
         handover = self._handover(expected, moves, ticket, history)
-        events = sorted(
-            [
-                (created, 0, "created"),
-                *((when, 1, f"to {tier}") for when, tier in moves[1:]),
-                *((when, 1, "returned") for when, value in status.changes if value == self.site.returned),
-                *((start, 1, "waiting for customer") for start, _ in waits),
-                *((stop, 1, "customer replied") for _, stop in waits if stop is not None),
-                *(
-                    (when, 2, name)
-                    for when, name in (
-                        (lived.responded, "first response"),
-                        (lived.acknowledged, "acknowledged"),
-                        (resolved, "resolved"),
-                    )
-                    if when is not None
-                ),
-            ]
-        )
         insight = None
         if expected.template == self.insight:
             insight = self.templates[self.insight].to in tiers
@@ -304,11 +313,15 @@ class Reader:
             clocks=clocks,
             time_in_tier=self._time_in_tier(moves, end),
             waiting_seconds=sum(((e or end) - s).total_seconds() for s, e in waits),
-            returns=returns,
+            returns=len(returned),
             handover_missing=handover,
             insight_reached=insight,
             resolved=resolved,
-            events=tuple((when, name) for when, _, name in events),
+            moves=tuple(moves),
+            returned=returned,
+            waits=waits,
+            responded=lived.responded,
+            acknowledged=lived.acknowledged,
             unknown_statuses=self._unknown_statuses(status),
         )
 
@@ -389,9 +402,11 @@ class Reader:
         return min(times, default=None)
 
     def _clocks(self, lived: Ticket, at: datetime) -> dict[str, dict[str, Any]]:
-        decision = self.router.route(lived)
+        """Each clock that applies: when it was due (the router's deadlines; a wait with no end leaves it open), when
+        it stopped, and whether it was met, missed or is still open at `at`."""
         out = {}
-        for name, due in decision.due.items():
+        for name, (calendar, offset) in self.router.schedule(lived).due.items():
+            due = None if offset is None else calendar.moment(offset)
             stopped = getattr(lived, STOPPED_BY[name])
             if stopped is not None and stopped <= at:
                 state = "met" if due is None or stopped <= due else "missed"
@@ -399,7 +414,7 @@ class Reader:
                 stopped = None
                 state = "missed" if due is not None and at >= due else "open"
             out[name] = {
-                "due": due.isoformat() if due else None,
+                "due": None if offset is None else calendar.iso(offset).decode(),
                 "stopped": stopped.isoformat() if stopped else None,
                 "state": state,
             }

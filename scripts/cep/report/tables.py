@@ -146,14 +146,15 @@ class TableWriter:
                 (v.key, v.version, created, v.expected_priority, name, clock["due"], clock["stopped"], clock["state"])
             )
         tier_times += [(v.key, v.version, tier, seconds) for tier, seconds in v.time_in_tier.items()]
-        stamps = [when.isoformat() for when, _ in v.events]
+        steps = v.events()
+        stamps = [when.isoformat() for when, _ in steps]
         events += [
             (v.key, v.version, step, activity, stamp)
-            for step, ((_, activity), stamp) in enumerate(zip(v.events, stamps, strict=True))
+            for step, ((_, activity), stamp) in enumerate(zip(steps, stamps, strict=True))
         ]
         deviations += [(v.key, v.version, kind, pattern, why) for kind, pattern, why in v.deviations]
         if self._xes:
-            self._xes.write(trace(v, stamps))
+            self._xes.write(trace(v, steps, stamps))
         self._tickets += 1
         if self._tickets == _FRAME_TICKETS:
             self._send()

@@ -5,6 +5,7 @@ read. Written as it goes, every text escaped for XML."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import lru_cache
 from xml.sax.saxutils import quoteattr
 
@@ -30,8 +31,9 @@ XES_END = "</log>\n"
 _quoted = lru_cache(maxsize=1024)(quoteattr)  # activities, versions, categories, priorities: a few, again and again
 
 
-def trace(v: Verdict, stamps: Sequence[str]) -> str:
-    """The ticket's trace: its attributes, then one event per step it took (`stamps`: their times, ISO text)."""
+def trace(v: Verdict, steps: Sequence[tuple[datetime, str]], stamps: Sequence[str]) -> str:
+    """The ticket's trace: its attributes, then one event per step it took (`steps`, as `Verdict.events()` gives
+    them; `stamps`: their times, ISO text)."""
     lines = [
         "  <trace>",
         f'    <string key="concept:name" value={quoteattr(v.key)}/>',
@@ -40,7 +42,7 @@ def trace(v: Verdict, stamps: Sequence[str]) -> str:
         f'    <string key="priority" value={_quoted(v.expected_priority)}/>',
         f'    <boolean key="conformant" value="{"true" if v.conformant else "false"}"/>',
     ]
-    for (_, activity), stamp in zip(v.events, stamps, strict=True):
+    for (_, activity), stamp in zip(steps, stamps, strict=True):
         lines += [
             "    <event>",
             f'      <string key="concept:name" value={_quoted(activity)}/>',
