@@ -326,6 +326,20 @@ def test_another_site_s_names_are_read_through_a_mapping_file(repository: Path, 
     assert bad.stderr.startswith("bad.yaml:3:") and "unknown category 'bugs'" in bad.stderr
 
 
+def test_issues_written_with_their_fields_by_name_are_read_as_by_id(repository: Path, verdicts) -> None:
+    # Some exports key each issue's fields by the field's name, with no `names` to look ids up in.
+    page = json.loads((repository / "histories.json").read_text(encoding="utf-8"))
+    by_name = [
+        {**issue, "fields": {page["names"].get(key, key): value for key, value in issue["fields"].items()}}
+        for issue in page["issues"]
+    ]
+    assert all("customfield_10000" not in issue["fields"] for issue in by_name)
+    (repository / "by-name.jsonl").write_text("".join(json.dumps(i) + "\n" for i in by_name), encoding="utf-8")
+    done = _report(repository, "by-name.jsonl", "--format", "jsonl", "--at", AT)
+    assert done.returncode == 0, done.stderr
+    assert {line["key"]: line for line in map(json.loads, done.stdout.splitlines())} == verdicts
+
+
 def test_the_histories_become_an_event_log_and_its_lived_path(repository: Path, tmp_path: Path) -> None:
     import xml.etree.ElementTree as ET
 

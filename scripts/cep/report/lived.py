@@ -103,21 +103,29 @@ class Fields:
                 steps.sort(key=_when)
                 found = Timeline(steps[0][1], [(t, new) for t, _, new in steps])
             else:
-                found = Timeline(_text(self.values.get(self.ids.get(key, key))), [])
+                found = Timeline(_text(self.values.get(self._id(key))), [])
             self.made[key] = found
+        return found
+
+    def _id(self, key: str) -> str:
+        """The key in `values` of the field named `key` (lower-cased): its id by the page's names, else the issue's
+        own key of that name, for an issue written with its fields by name rather than by id."""
+        found = self.ids.get(key)
+        if found is None:
+            found = key if key in self.values else next((k for k in self.values if k.lower() == key), key)
         return found
 
     def has(self, name: str) -> bool:
         """Whether the site has a field of that name (the page names it, or the issue has it or a change to it)."""
         key = name.lower()
-        return key in self.ids or key in self.changes or key in self.values
+        return key in self.ids or key in self.changes or self._id(key) in self.values
 
     def at(self, name: str, moment: datetime) -> str | None:
         """The field's value at `moment`."""
         key = name.lower()
         if key in self.changes:
             return self.line(name).at(moment)
-        return _text(self.values.get(self.ids.get(key, key)))
+        return _text(self.values.get(self._id(key)))
 
 
 @dataclass(frozen=True)
