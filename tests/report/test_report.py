@@ -297,6 +297,7 @@ fields: {category: Request kind, tier: Support level}
 values:
   category: {Question: how-to, Defect: bug}
   tier: {L1: tier-1, L2: tier-2-pm}
+  priority: {Highest: P1, High: P2, Medium: P3, Low: P4}
 statuses: {waiting: Pending customer, resolved: Done}
 """
 
@@ -312,6 +313,7 @@ def test_another_site_s_names_are_read_through_a_mapping_file(repository: Path, 
         ('"tier-2-pm"', '"L2"'),
         ('"Waiting for customer"', '"Pending customer"'),
         ('"Resolved"', '"Done"'),
+        *((f'"P{n}"', f'"{name}"') for n, name in enumerate(("Highest", "High", "Medium", "Low"), start=1)),
     ):
         text = text.replace(old, new)
     (repository / "site.json").write_text(text, encoding="utf-8")

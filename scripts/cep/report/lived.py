@@ -280,7 +280,7 @@ class Reader:
         escalated = moves[1][0] if len(moves) > 1 else None
         triage_end = min(t for t in (escalated, resolved, at) if t is not None)
         reproduced = line(self.site.fields["reproduced"]).at(triage_end) == self.site.yes
-        priority = line("priority").at(triage_end)
+        priority = self.site.value("priority", line("priority").at(triage_end))
         ticket = Ticket(
             read.issue.key, values["category"], values["urgency"], values["impact"], created, reproduced, self.triage
         )

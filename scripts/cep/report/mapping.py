@@ -25,7 +25,7 @@ class SiteNames:
     closed: str
     tier_of_status: dict[str, str]
     yes: str = YES
-    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field → the site's value → the process's id
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → the site's value → the process's id
 
     def value(self, kind: str, text: str | None) -> str | None:
         return self.values.get(kind, {}).get(text, text) if text is not None else None
@@ -52,7 +52,11 @@ def load_mapping(path: Path, process: Process) -> SiteNames:
         raise UsageError(f"{path}: error: cannot read: {error.strerror or error}") from None
     document = validated_document(raw, str(path), schema.read_bytes(), Path(str(schema)))
     data, problems = document.data or {}, []
-    domains = {**process.domains(), "tier": tuple(t.id for t in process.tiers)}
+    domains = {
+        **process.domains(),
+        "tier": tuple(t.id for t in process.tiers),
+        "priority": tuple(p.id for p in process.priorities),
+    }
     wanted = [
         (("values", kind, value), kind, ident)
         for kind, pairs in data.get("values", {}).items()
