@@ -279,7 +279,14 @@ def test_a_history_that_cannot_be_read_is_reported_and_the_rest_are_judged(repos
     good, unknown = page["issues"][0], json.loads(json.dumps(page["issues"][1]))
     category = next(k for k, v in page["names"].items() if v == "CEP category")
     unknown["fields"][category] = {"value": "complaint"}
-    lines = [json.dumps({**page, "issues": [good]}), "{not json", json.dumps({**unknown, "names": page["names"]})]
+    cut = json.loads(json.dumps(page["issues"][3]))  # K-4, whose changelog the page holds only part of
+    cut["changelog"] = {**cut["changelog"], "histories": cut["changelog"]["histories"][:2], "maxResults": 2}
+    lines = [
+        json.dumps({**page, "issues": [good]}),
+        "{not json",
+        json.dumps({**unknown, "names": page["names"]}),
+        json.dumps({**cut, "names": page["names"]}),
+    ]
     (repository / "lines.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = _report(repository, "lines.jsonl", "--format", "jsonl", "--at", AT)
     assert done.returncode == 1 and "Traceback" not in done.stderr
@@ -289,6 +296,12 @@ def test_a_history_that_cannot_be_read_is_reported_and_the_rest_are_judged(repos
     assert errors[1] == (
         "lines.jsonl:3: error: issue K-2: 'CEP category' is 'complaint'; the process knows how-to, account, "
         "content, bug, outage, feature-request, feedback"
+    )
+    total = cut["changelog"]["total"]
+    assert errors[2] == (
+        f"lines.jsonl:4: error: issue K-4: its changelog holds 2 of its {total} changes (a search page holds only "
+        "part of a long one): pull it with --from-jira, which completes it, or add the rest from "
+        "GET /rest/api/3/issue/K-4/changelog"
     )
 
 

@@ -31,6 +31,7 @@ class History(msgspec.Struct):
 
 class Changelog(msgspec.Struct):
     histories: list[History] = []
+    total: int | None = None  # more than the histories here: the page held only part of the changelog
 
 
 class Issue(msgspec.Struct):

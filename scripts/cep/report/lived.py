@@ -249,7 +249,14 @@ class Reader:
         """The issue's creation, and its fields over time."""
         created = _moment(read.issue.fields.get("created"), "created")
         changes: dict[str, list[tuple[datetime, str | None, str | None]]] = {}
-        for history in read.issue.changelog.histories:
+        changelog = read.issue.changelog
+        if changelog.total is not None and changelog.total > len(changelog.histories):
+            raise BadHistory(
+                f"its changelog holds {len(changelog.histories)} of its {changelog.total} changes (a search page "
+                "holds only part of a long one): pull it with --from-jira, which completes it, or add the rest from "
+                f"GET /rest/api/3/issue/{read.issue.key}/changelog"
+            )
+        for history in changelog.histories:
             when = _moment(history.created, "a change's time")
             if when < created:
                 raise BadHistory(f"a change at {history.created} is before the ticket was created")
