@@ -251,6 +251,28 @@ def test_a_public_holiday_is_skipped_and_a_clock_still_running_is_open(verdicts)
     assert _clock(v, "resolution") == ("2026-12-21T16:00:00+02:00", None, "open")
 
 
+def test_a_wait_still_open_at_the_moment_judged_lasts_until_then(repository: Path) -> None:
+    # As `cep route --at` judges it: the wait pauses the resolution clock until --at, and a goal missed before the
+    # wait began stays missed.
+    site = SiteFields(load_process(repository / "process" / "escalation.yaml"))
+    k = _ticket(site, "K-9", "2026-12-07 09:00", "account", "high", "team", "P2")
+    k.comment(t("2026-12-07 09:30"), "agent")
+    k.change(t("2026-12-11 10:00"), "status", "Waiting for customer")
+    late = k.issue()
+    k = _ticket(site, "K-10", "2026-12-14 09:00", "account", "high", "team", "P2")
+    k.comment(t("2026-12-14 09:30"), "agent")
+    k.change(t("2026-12-15 09:00"), "status", "Waiting for customer")
+    (repository / "waiting.json").write_text(json.dumps(site.page([late, k.issue()])), encoding="utf-8")
+    done = _report(repository, "waiting.json", "--format", "jsonl", "--at", AT)
+    assert done.returncode == 0, done.stderr
+    v = {line["key"]: line for line in map(json.loads, done.stdout.splitlines())}
+    # 27 business hours from Mon 7 Dec 09:00: Mon 8, Tue 9, Wed 9, Thu 1: Thu 10 Dec 09:00, before the wait.
+    assert _clock(v["K-9"], "resolution") == ("2026-12-10T09:00:00+02:00", None, "missed")
+    # From Mon 14 Dec 09:00: 8 hours ran on Monday and one on Tuesday before the wait; it lasts until --at, so the
+    # other 18 run after it: Mon 21 Dec 9, Tue 22 Dec 9, due at Tuesday's closing time.
+    assert _clock(v["K-10"], "resolution") == ("2026-12-22T17:00:00+02:00", None, "open")
+
+
 def test_the_summary_splits_every_figure_by_version(repository: Path, tmp_path: Path) -> None:
     out = tmp_path / "report"
     done = _report(repository, "histories.json", "--format", "json", "--at", AT, "--out", str(out))

@@ -417,19 +417,20 @@ class Reader:
         return min(times, default=None)
 
     def _clocks(self, lived: Ticket, at: datetime) -> dict[str, dict[str, Any]]:
-        """Each clock that applies: when it was due (the router's deadlines; a wait with no end leaves it open), when
-        it stopped, and whether it was met, missed or is still open at `at`."""
+        """Each clock that applies: when it was due (the router's deadlines, a wait still open lasting until `at`, as
+        `cep route --at` judges it), when it stopped, and whether it was met, missed or is still open at `at`."""
         out = {}
-        for name, (calendar, offset) in self.router.schedule(lived).due.items():
-            due = None if offset is None else calendar.moment(offset)
+        for name, (calendar, offset) in self.router.schedule(lived, at).due.items():
+            assert offset is not None, "judged at a moment, every clock is due"
+            due = calendar.moment(offset)
             stopped = getattr(lived, STOPPED_BY[name])
             if stopped is not None and stopped <= at:
-                state = "met" if due is None or stopped <= due else "missed"
+                state = "met" if stopped <= due else "missed"
             else:
                 stopped = None
-                state = "missed" if due is not None and at >= due else "open"
+                state = "missed" if at >= due else "open"
             out[name] = {
-                "due": None if offset is None else calendar.iso(offset).decode(),
+                "due": calendar.iso(offset).decode(),
                 "stopped": stopped.isoformat() if stopped else None,
                 "state": state,
             }
