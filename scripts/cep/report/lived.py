@@ -142,22 +142,29 @@ class Verdict:
     actual_priority: str | None
     expected_route: str
     trigger: str | None
-    tiers: tuple[str, ...]
+    moves: tuple[tuple[datetime, str], ...]  # (when, tier): from creation, each change of tier
     conformant: bool
     deviations: tuple[tuple[str, str, str], ...]  # (kind, pattern, explanation)
     clocks: dict[str, dict[str, Any]]
     time_in_tier: dict[str, float]
     waiting_seconds: float
-    returns: int
+    returned: tuple[datetime, ...]  # each return for an incomplete hand-over
     handover_missing: tuple[str, ...] | None  # None: no hand-over happened
     insight_reached: bool | None  # None: not an insight
     resolved: datetime | None
-    moves: tuple[tuple[datetime, str], ...] = ()  # (when, tier): from creation, each change of tier
-    returned: tuple[datetime, ...] = ()  # each return for an incomplete hand-over
     waits: tuple[tuple[datetime, datetime | None], ...] = ()  # (from, to) waiting for the customer
     responded: datetime | None = None
     acknowledged: datetime | None = None
     unknown_statuses: tuple[str, ...] = ()  # statuses the process does not know, read as no change (sorted)
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tiers it visited, in order."""
+        return tuple(tier for _, tier in self.moves)
+
+    @property
+    def returns(self) -> int:
+        return len(self.returned)
 
     def events(self) -> list[tuple[datetime, str]]:
         """(when, activity), in the order they happened: the ticket as a trace of an event log (made only for the
@@ -305,12 +312,11 @@ class Reader:
         clocks = self._clocks(lived, at)
         if entered is None:
             clocks.pop("acknowledge", None)  # the tier that acknowledges was never entered: a route deviation
-        tiers = tuple(tier for _, tier in moves)
         deviations = self._deviations(expected, priority, moves, ticket, lived, resolved)
         handover = self._handover(expected, moves, ticket, history)
         insight = None
         if expected.template == self.insight:
-            insight = self.templates[self.insight].to in tiers
+            insight = any(tier == self.templates[self.insight].to for _, tier in moves)
         return Verdict(
             key=read.issue.key,
             version=self.version,
@@ -322,18 +328,16 @@ class Reader:
             actual_priority=priority,
             expected_route=expected.route,
             trigger=expected.trigger,
-            tiers=tiers,
+            moves=tuple(moves),
             conformant=not deviations,
             deviations=deviations,
             clocks=clocks,
             time_in_tier=self._time_in_tier(moves, end),
             waiting_seconds=sum(((e or end) - s).total_seconds() for s, e in waits),
-            returns=len(returned),
+            returned=returned,
             handover_missing=handover,
             insight_reached=insight,
             resolved=resolved,
-            moves=tuple(moves),
-            returned=returned,
             waits=waits,
             responded=lived.responded,
             acknowledged=lived.acknowledged,
