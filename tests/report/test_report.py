@@ -273,6 +273,39 @@ def test_a_wait_still_open_at_the_moment_judged_lasts_until_then(repository: Pat
     assert _clock(v["K-10"], "resolution") == ("2026-12-22T17:00:00+02:00", None, "open")
 
 
+def test_tier_3_acknowledges_a_bug_from_the_fix_window_or_at_once(repository: Path) -> None:
+    site = SiteFields(load_process(repository / "process" / "escalation.yaml"))
+    tier, code = site.jira.fields["tier"], site.jira.fields["needs_code_change"]
+    handed = []
+    for key, urgency, priority, moved, picked in (
+        ("K-11", "medium", "P3", "2026-12-10 10:00", "2026-12-17 11:00"),
+        ("K-12", "high", "P2", "2026-12-08 16:00", "2026-12-09 10:30"),
+    ):
+        k = _ticket(site, key, "2026-12-07 09:00", "bug", urgency, "team", priority, reproduced="Yes")
+        k.change(t("2026-12-07 09:10"), tier, "tier-2-pm")
+        k.change(t("2026-12-07 10:00"), "assignee", "pm")
+        k.change(t(moved), code, "Yes")
+        k.change(t(moved), tier, "tier-3")
+        k.change(t(picked), "assignee", "dev")
+        handed.append(k.issue())
+    (repository / "handed.json").write_text(json.dumps(site.page(handed)), encoding="utf-8")
+    done = _report(repository, "handed.json", "--format", "jsonl", "--at", AT)
+    assert done.returncode == 0, done.stderr
+    v = {line["key"]: line for line in map(json.loads, done.stdout.splitlines())}
+    assert v["K-11"]["tiers"] == ["tier-1", "tier-2-pm", "tier-3"]
+    # P3 waits for the fix window: handed over Thu 10 Dec, the next Wednesday (16 Dec) is a public holiday, so
+    # Tier 3's clock starts Thu 17 Dec 08:00 and runs one business day.
+    assert _clock(v["K-11"], "acknowledge:tier-3") == ("2026-12-17T17:00:00+02:00", "2026-12-17T11:00:00+02:00", "met")
+    # P2 goes at once: 2 business hours from Tue 8 Dec 16:00, one on Tuesday and one on Wednesday.
+    assert _clock(v["K-12"], "acknowledge:tier-3") == (
+        "2026-12-09T09:00:00+02:00",
+        "2026-12-09T10:30:00+02:00",
+        "missed",
+    )
+    # Tier 2's own acknowledgement is still judged from the escalation.
+    assert _clock(v["K-12"], "acknowledge") == ("2026-12-07T11:10:00+02:00", "2026-12-07T10:00:00+02:00", "met")
+
+
 def test_the_summary_splits_every_figure_by_version(repository: Path, tmp_path: Path) -> None:
     out = tmp_path / "report"
     done = _report(repository, "histories.json", "--format", "json", "--at", AT, "--out", str(out))

@@ -14,11 +14,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from ..definition.model import Process
 from ..jira.names import NO, JiraNames
 from ..problems import did_you_mean
+from ..routing.calendars import BusinessCalendar
 from ..routing.router import STOPPED_BY, Router, ticket_path
 from ..routing.tickets import Ticket
 from .history import Read
@@ -49,6 +51,25 @@ def _text(value: Any) -> str | None:
 
 
 _EMPTY = (None, NO)  # a template field not filled in: empty, or the flag's "No"
+
+
+def _assigned(assignee: Timeline, entered: datetime | None) -> datetime | None:
+    """When the ticket was first assigned to someone at or after entering a tier: the tier's acknowledgement."""
+    if entered is None:
+        return None
+    return next((t for t, who in assignee.changes if t >= entered and who is not None), None)
+
+
+def _judged(calendar: BusinessCalendar, offset: int | None, stopped: datetime | None, at: datetime) -> dict[str, Any]:
+    """A clock due at `offset` of `calendar`, stopped at `stopped`, as judged at `at`: met, missed or open."""
+    assert offset is not None, "judged at a moment, every clock is due"
+    due = calendar.moment(offset)
+    if stopped is not None and stopped <= at:
+        state = "met" if stopped <= due else "missed"
+    else:
+        stopped = None
+        state = "missed" if at >= due else "open"
+    return {"due": calendar.iso(offset).decode(), "stopped": stopped.isoformat() if stopped else None, "state": state}
 
 
 def _when(change: tuple[datetime, str | None, str | None]) -> datetime:
@@ -226,6 +247,7 @@ class Reader:
         self.tier_ids = {t.id for t in process.tiers}
         self.priorities = {p.id for p in process.priorities}
         self.templates = {t.id: t for t in process.templates}
+        self.handovers = {(h.from_tier, h.to_tier): h for h in process.handovers}
         self.insight = process.feedback.template
         self.domains = process.domains()
         # Each template's fields: (id as the router compares them, the name of its Jira field).
@@ -300,18 +322,20 @@ class Reader:
         )
         expected = self._expected(ticket)
         waits = self._waits(created, status, end)
+        assignee = line("assignee")
         # The router's view: decided at triage; the acknowledgement clock runs from entering the route's tier.
         entered = next((when for when, tier in moves[1:] if tier == expected.route), None)
         lived = ticket._replace(
             escalated=entered,
             waiting=waits,
             responded=self._responded(fields, created),
-            acknowledged=next((t for t, _ in line("assignee").changes if entered and t >= entered), None),
+            acknowledged=_assigned(assignee, entered),
             resolved=resolved,
         )
         clocks = self._clocks(lived, at)
         if entered is None:
             clocks.pop("acknowledge", None)  # the tier that acknowledges was never entered: a route deviation
+        clocks.update(self._handed_over(ticket, expected.route, moves, assignee, at))
         deviations = self._deviations(expected, priority, moves, ticket, lived, resolved)
         handover = self._handover(expected, moves, ticket, history)
         insight = None
@@ -423,22 +447,33 @@ class Reader:
     def _clocks(self, lived: Ticket, at: datetime) -> dict[str, dict[str, Any]]:
         """Each clock that applies: when it was due (the router's deadlines, a wait still open lasting until `at`, as
         `cep route --at` judges it), when it stopped, and whether it was met, missed or is still open at `at`."""
-        out = {}
-        for name, (calendar, offset) in self.router.schedule(lived, at).due.items():
-            assert offset is not None, "judged at a moment, every clock is due"
-            due = calendar.moment(offset)
-            stopped = getattr(lived, STOPPED_BY[name])
-            if stopped is not None and stopped <= at:
-                state = "met" if stopped <= due else "missed"
-            else:
-                stopped = None
-                state = "missed" if at >= due else "open"
-            out[name] = {
-                "due": calendar.iso(offset).decode(),
-                "stopped": stopped.isoformat() if stopped else None,
-                "state": state,
-            }
-        return out
+        return {
+            name: _judged(calendar, offset, getattr(lived, STOPPED_BY[name]), at)
+            for name, (calendar, offset) in self.router.schedule(lived, at).due.items()
+        }
+
+    def _handed_over(
+        self, ticket: Ticket, route: str, moves: list[tuple[datetime, str]], assignee: Timeline, at: datetime
+    ) -> dict[str, dict[str, Any]]:
+        """The acknowledgement clock of the tier the route's tier first handed the ticket to (Tier 2 to Tier 3), as
+        `acknowledge:TIER`, when that hand-over has a time goal: from entering the tier (for a priority that waits
+        for the fix window, from its opening) to the first assignment after."""
+        handed = next((m for (_, was), m in pairwise(moves) if was == route and (route, m[1]) in self.handovers), None)
+        handover = self.handovers[route, handed[1]] if handed else None
+        if handed is None or handover is None or not handover.has_time_goal:
+            return {}
+        # The router's view of the ticket at the tier that hands over: its path is the hand-over, from the move.
+        at_route = ticket._replace(
+            tier=route,
+            escalated=handed[0],
+            needs_code_change=handover.when == "needs-code-change",
+            accepted_into_roadmap=handover.when == "accepted-into-roadmap",
+        )
+        schedule = self.router.schedule(at_route, at)
+        if schedule.entered is None:
+            return {}
+        calendar, offset = schedule.due["acknowledge"]
+        return {f"acknowledge:{handed[1]}": _judged(calendar, offset, _assigned(assignee, handed[0]), at)}
 
     def _deviations(self, expected, priority, moves, ticket, lived, resolved) -> tuple[tuple[str, str, str], ...]:  # type: ignore[no-untyped-def]
         """(kind, pattern, why): how the ticket left the process; the pattern, without times, groups alike ones."""

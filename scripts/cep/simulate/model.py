@@ -249,7 +249,8 @@ class Simulation:
             if handover is not None and self.random.random() < s.code_change:
                 issue.change(at(), self.site.jira.fields["needs_code_change"], "Yes")
                 move(handover.to_tier)
-                yield from self._serve(handover.to_tier, rank, urgent, category)
+                picked = yield from self._serve(handover.to_tier, rank, urgent, category)
+                issue.change(datetime.fromtimestamp(picked, zone), "assignee", handover.to_tier)
         yield from self._wait(issue, truth, zone)
         issue.resolve(at(), self.process.jira.resolved)
         truth.resolved = int(self.env.now)
