@@ -35,6 +35,8 @@ def test_the_pages_show_a_labelled_sample_then_the_configured_report(tmp_path: P
     for alt, src in charts:
         assert alt and b"<svg" in (site / "performance" / src).read_bytes()[:400]
     assert "<table>" in performance and "tier-2-pm" in performance
+    # Clocks go by the definition's names, a hand-over's acknowledgement with its tier.
+    assert "tier acknowledgement (Tier 3 — Development)" in performance and "acknowledge:" not in performance
     capacity = (site / "capacity" / "index.html").read_text(encoding="utf-8")
     assert _charts(capacity) == [("The worst priority's goals met, by volume: one line per clock", "by-volume.svg")]
     assert "What fails first" in capacity and "3×" in capacity and "The assumptions" in capacity

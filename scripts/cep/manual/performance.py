@@ -28,8 +28,13 @@ class Page:
 
 
 def _clock_name(process: Process, clock: str) -> str:
-    """A clock as the definition names it (a report from elsewhere may name one it does not have)."""
-    return esc(process.clocks[clock].name.lower()) if clock in process.clocks else esc(clock)
+    """A clock as the definition names it, with the tier of a hand-over's acknowledgement (`acknowledge:tier-3`);
+    a report from elsewhere may name one it does not have."""
+    name, _, tier = clock.partition(":")
+    if name not in process.clocks or (tier and tier not in {t.id for t in process.tiers}):
+        return esc(clock)
+    known = process.clocks[name].name.lower()
+    return esc(f"{known} ({process.tier(tier).name})" if tier else known)
 
 
 def _percent(value: float | None) -> str:
