@@ -277,9 +277,10 @@ def test_tier_3_acknowledges_a_bug_from_the_fix_window_or_at_once(repository: Pa
     site = SiteFields(load_process(repository / "process" / "escalation.yaml"))
     tier, code = site.jira.fields["tier"], site.jira.fields["needs_code_change"]
     handed = []
-    for key, urgency, priority, moved, picked in (
-        ("K-11", "medium", "P3", "2026-12-10 10:00", "2026-12-17 11:00"),
-        ("K-12", "high", "P2", "2026-12-08 16:00", "2026-12-09 10:30"),
+    for key, urgency, priority, moved, picked, noted in (
+        ("K-11", "medium", "P3", "2026-12-10 10:00", "2026-12-17 11:00", None),
+        ("K-12", "high", "P2", "2026-12-08 16:00", "2026-12-09 10:30", None),
+        ("K-13", "high", "P2", "2026-12-08 16:00", "2026-12-09 10:30", "2026-12-09 08:30"),
     ):
         k = _ticket(site, key, "2026-12-07 09:00", "bug", urgency, "team", priority, reproduced="Yes")
         k.change(t("2026-12-07 09:10"), tier, "tier-2-pm")
@@ -287,6 +288,8 @@ def test_tier_3_acknowledges_a_bug_from_the_fix_window_or_at_once(repository: Pa
         k.change(t(moved), code, "Yes")
         k.change(t(moved), tier, "tier-3")
         k.change(t(picked), "assignee", "dev")
+        if noted:
+            k.comment(t(noted), "dev", public=False)
         handed.append(k.issue())
     (repository / "handed.json").write_text(json.dumps(site.page(handed)), encoding="utf-8")
     done = _report(repository, "handed.json", "--format", "jsonl", "--at", AT)
@@ -302,6 +305,9 @@ def test_tier_3_acknowledges_a_bug_from_the_fix_window_or_at_once(repository: Pa
         "2026-12-09T10:30:00+02:00",
         "missed",
     )
+    # An internal comment acknowledges as the assignment does (the bundle's SLA stops on either): the first counts.
+    assert _clock(v["K-13"], "acknowledge:tier-3") == ("2026-12-09T09:00:00+02:00", "2026-12-09T08:30:00+02:00", "met")
+    assert _clock(v["K-13"], "first_response")[1] is None  # an internal comment is no response to the customer
     # Tier 2's own acknowledgement is still judged from the escalation.
     assert _clock(v["K-12"], "acknowledge") == ("2026-12-07T11:10:00+02:00", "2026-12-07T10:00:00+02:00", "met")
 

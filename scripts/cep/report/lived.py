@@ -5,13 +5,14 @@ How a history is read, on a site configured by `cep jira apply`/the bundle (anot
 - the tier is the process's tier field (empty: the triage tier); without tier changes, the tier statuses;
 - waiting for the customer is time in the process's waiting status; a return is a move to its returned status;
 - the first response is the first public comment by someone other than the reporter;
-- a tier acknowledges when the ticket is first assigned after entering it;
+- a tier acknowledges when the ticket is first assigned, or commented on internally, after entering it (as the
+  bundle's acknowledgement SLA stops);
 - resolution is `resolutiondate`, else the first move to the resolved or closed status.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
@@ -53,11 +54,13 @@ def _text(value: Any) -> str | None:
 _EMPTY = (None, NO)  # a template field not filled in: empty, or the flag's "No"
 
 
-def _assigned(assignee: Timeline, entered: datetime | None) -> datetime | None:
-    """When the ticket was first assigned to someone at or after entering a tier: the tier's acknowledgement."""
+def _acknowledged(signs: list[datetime], entered: datetime | None) -> datetime | None:
+    """A tier's acknowledgement: the first of `signs` (sorted: each assignment and internal comment) at or after
+    the ticket entered it."""
     if entered is None:
         return None
-    return next((t for t, who in assignee.changes if t >= entered and who is not None), None)
+    index = bisect_left(signs, entered)
+    return signs[index] if index < len(signs) else None
 
 
 def _judged(calendar: BusinessCalendar, offset: int | None, stopped: datetime | None, at: datetime) -> dict[str, Any]:
@@ -322,20 +325,21 @@ class Reader:
         )
         expected = self._expected(ticket)
         waits = self._waits(created, status, end)
-        assignee = line("assignee")
+        responded, notes = self._comments(fields)
+        signs = sorted([*(t for t, who in line("assignee").changes if who is not None), *notes])
         # The router's view: decided at triage; the acknowledgement clock runs from entering the route's tier.
         entered = next((when for when, tier in moves[1:] if tier == expected.route), None)
         lived = ticket._replace(
             escalated=entered,
             waiting=waits,
-            responded=self._responded(fields, created),
-            acknowledged=_assigned(assignee, entered),
+            responded=responded,
+            acknowledged=_acknowledged(signs, entered),
             resolved=resolved,
         )
         clocks = self._clocks(lived, at)
         if entered is None:
             clocks.pop("acknowledge", None)  # the tier that acknowledges was never entered: a route deviation
-        clocks.update(self._handed_over(ticket, expected.route, moves, assignee, at))
+        clocks.update(self._handed_over(ticket, expected.route, moves, signs, at))
         deviations = self._deviations(expected, priority, moves, ticket, lived, resolved)
         handover = self._handover(expected, moves, ticket, history)
         insight = None
@@ -434,15 +438,19 @@ class Reader:
             waits.append((start, None))
         return tuple((s, e) for s, e in waits if s <= end)
 
-    def _responded(self, fields: dict[str, Any], created: datetime) -> datetime | None:
+    def _comments(self, fields: dict[str, Any]) -> tuple[datetime | None, list[datetime]]:
+        """The first response (the first public comment by someone other than the reporter), and when each
+        internal comment was made."""
         comments = (fields.get("comment") or {}).get("comments") or []
         reporter = (fields.get("reporter") or {}).get("accountId")
-        times = [
-            _moment(c.get("created"), "a comment's time")
-            for c in comments
-            if c.get("jsdPublic", True) and (c.get("author") or {}).get("accountId") != reporter
-        ]
-        return min(times, default=None)
+        public, internal = [], []
+        for c in comments:
+            when = _moment(c.get("created"), "a comment's time")
+            if not c.get("jsdPublic", True):
+                internal.append(when)
+            elif (c.get("author") or {}).get("accountId") != reporter:
+                public.append(when)
+        return min(public, default=None), internal
 
     def _clocks(self, lived: Ticket, at: datetime) -> dict[str, dict[str, Any]]:
         """Each clock that applies: when it was due (the router's deadlines, a wait still open lasting until `at`, as
@@ -453,11 +461,11 @@ class Reader:
         }
 
     def _handed_over(
-        self, ticket: Ticket, route: str, moves: list[tuple[datetime, str]], assignee: Timeline, at: datetime
+        self, ticket: Ticket, route: str, moves: list[tuple[datetime, str]], signs: list[datetime], at: datetime
     ) -> dict[str, dict[str, Any]]:
         """The acknowledgement clock of the tier the route's tier first handed the ticket to (Tier 2 to Tier 3), as
         `acknowledge:TIER`, when that hand-over has a time goal: from entering the tier (for a priority that waits
-        for the fix window, from its opening) to the first assignment after."""
+        for the fix window, from its opening) to its acknowledgement."""
         handed = next((m for (_, was), m in pairwise(moves) if was == route and (route, m[1]) in self.handovers), None)
         handover = self.handovers[route, handed[1]] if handed else None
         if handed is None or handover is None or not handover.has_time_goal:
@@ -473,7 +481,7 @@ class Reader:
         if schedule.entered is None:
             return {}
         calendar, offset = schedule.due["acknowledge"]
-        return {f"acknowledge:{handed[1]}": _judged(calendar, offset, _assigned(assignee, handed[0]), at)}
+        return {f"acknowledge:{handed[1]}": _judged(calendar, offset, _acknowledged(signs, handed[0]), at)}
 
     def _deviations(self, expected, priority, moves, ticket, lived, resolved) -> tuple[tuple[str, str, str], ...]:  # type: ignore[no-untyped-def]
         """(kind, pattern, why): how the ticket left the process; the pattern, without times, groups alike ones."""
