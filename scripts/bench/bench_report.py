@@ -1,7 +1,8 @@
 """`cep report` on TICKETS ticket histories (default 100,000; BENCH_REPORT_TICKETS=1000000 for the issue's full
 size), made by simulating the default scenario and repeating its issues under new keys, as pages of 100 issues
 per JSON line:
-- ingestion: `cep report --format jsonl` against its floor, a plain msgspec read of the same file;
+- ingestion: `cep report --format jsonl` against its floor, a plain msgspec read of the same file; and, to show
+  where the time goes, cep's reading alone (its typed decode of the histories, one process) against the same floor;
 - the tables: `cep report --out` (the verdicts as CSV, Parquet and XES, and their summary) against
   `cep report --format jsonl`: what writing the tables adds to judging;
 - aggregation: cep's summary of the Parquet tables it wrote (report.aggregate.summarise) against its floor, DuckDB
@@ -42,6 +43,14 @@ for name in TABLES:
     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{sys.argv[1]}/{name}.parquet')")
 for query in QUERIES:
     con.execute(query_text(query)).fetchall()
+"""
+
+CEP_READ = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from cep.report.history import read_histories
+issues = sum(1 for _ in read_histories(Path(sys.argv[1]), "histories"))
 """
 
 CEP_SQL = """
@@ -90,19 +99,21 @@ def main() -> None:
         histories(source)
         size = source.stat().st_size / 2**20
         cep = [str(BIN / "cep"), "report", str(source), "--at", AT]
-        ingest, floor, with_tables = interleaved_medians(
+        scripts, tables = str(ROOT / "scripts"), str(work / "out")
+        ingest, floor, with_tables, reading = interleaved_medians(
             [
                 [*cep, "--format", "jsonl"],
                 [sys.executable, "-c", FLOOR_READ, str(source)],
                 [*cep, "--out", str(work / "out")],
+                [sys.executable, "-c", CEP_READ, str(source), scripts],
             ],
             RUNS,
         )
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         report(f"cep report ingestion, {TICKETS:,} histories ({size:.0f} MiB) vs a msgspec read", ingest, floor)
+        report("  of which cep's reading alone (typed decode, one process) vs a msgspec read", reading, floor)
         report("cep report --out (tables and summary) vs cep report --format jsonl", with_tables, ingest)
         print(f"  peak memory of a cep report run: {peak / 1024:.0f} MiB")
-        scripts, tables = str(ROOT / "scripts"), str(work / "out")
         aggregate, sql_floor = interleaved_medians(
             [[sys.executable, "-c", CEP_SQL, tables, scripts], [sys.executable, "-c", FLOOR_SQL, tables, scripts]], RUNS
         )
