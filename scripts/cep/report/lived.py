@@ -467,8 +467,10 @@ class Reader:
         `acknowledge:TIER`, when that hand-over has a time goal: from entering the tier (for a priority that waits
         for the fix window, from its opening) to its acknowledgement."""
         handed = next((m for (_, was), m in pairwise(moves) if was == route and (route, m[1]) in self.handovers), None)
-        handover = self.handovers[route, handed[1]] if handed else None
-        if handed is None or handover is None or not handover.has_time_goal:
+        if handed is None:
+            return {}
+        handover = self.handovers[route, handed[1]]
+        if not handover.has_time_goal:  # an accepted feature follows normal planning
             return {}
         # The router's view of the ticket at the tier that hands over: its path is the hand-over, from the move.
         at_route = ticket._replace(
@@ -478,7 +480,7 @@ class Reader:
             accepted_into_roadmap=handover.when == "accepted-into-roadmap",
         )
         schedule = self.router.schedule(at_route, at)
-        if schedule.entered is None:
+        if schedule.entered is None:  # the tier it went to has no acknowledgement goal
             return {}
         calendar, offset = schedule.due["acknowledge"]
         return {f"acknowledge:{handed[1]}": _judged(calendar, offset, _acknowledged(signs, handed[0]), at)}
