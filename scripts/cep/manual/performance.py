@@ -276,7 +276,7 @@ def capacity_page(scenario: Any, rows: list[dict[str, Any]], process: Process) -
             ],
         )
     )
-    clocks = [(c["clock"], c["priority"]) for c in rows[0]["summary"]["clocks"]]
+    clocks = list(dict.fromkeys((c["clock"], c["priority"]) for r in rows for c in r["summary"]["clocks"]))
     series: dict[str, list[float | None]] = {}
     for clock in sorted({c for c, _ in clocks}):
         worst = []
@@ -296,8 +296,9 @@ def capacity_page(scenario: Any, rows: list[dict[str, Any]], process: Process) -
     for clock, priority in clocks:
         cells = []
         for r in rows:
-            found = next(c for c in r["summary"]["clocks"] if (c["clock"], c["priority"]) == (clock, priority))
-            cells.append(_percent(found["attainment"]["mean"]) if found["attainment"] else "—")
+            # A volume's runs may have had no ticket on that clock and priority (a rare hand-over, say).
+            found = next((c for c in r["summary"]["clocks"] if (c["clock"], c["priority"]) == (clock, priority)), None)
+            cells.append(_percent(found["attainment"]["mean"]) if found and found["attainment"] else "—")
         table.append([f"{priority} {_clock_name(process, clock)}", *cells])
     out.append(_table(head, table))
     out.append("## Utilisation of the people in hours\n")
