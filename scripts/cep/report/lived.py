@@ -22,7 +22,7 @@ from ..definition.model import Process
 from ..jira.names import NO, JiraNames
 from ..problems import did_you_mean
 from ..routing.calendars import BusinessCalendar
-from ..routing.router import STOPPED_BY, Router, ticket_path
+from ..routing.router import HANDOVER_FLAG, STOPPED_BY, Router, ticket_path
 from ..routing.tickets import Ticket
 from .history import Read
 from .mapping import SiteNames, bundle_names
@@ -473,12 +473,7 @@ class Reader:
         if not handover.has_time_goal:  # an accepted feature follows normal planning
             return {}
         # The router's view of the ticket at the tier that hands over: its path is the hand-over, from the move.
-        at_route = ticket._replace(
-            tier=route,
-            escalated=handed[0],
-            needs_code_change=handover.when == "needs-code-change",
-            accepted_into_roadmap=handover.when == "accepted-into-roadmap",
-        )
+        at_route = ticket._replace(tier=route, escalated=handed[0], **{HANDOVER_FLAG[handover.when]: True})
         schedule = self.router.schedule(at_route, at)
         if schedule.entered is None:  # the tier it went to has no acknowledgement goal
             return {}

@@ -26,6 +26,9 @@ _HANDED_OVER_WHEN = {
     "accepted-into-roadmap": "accepted into the roadmap",
 }
 
+# The ticket's flag that makes a hand-over's `when` hold.
+HANDOVER_FLAG = {"needs-code-change": "needs_code_change", "accepted-into-roadmap": "accepted_into_roadmap"}
+
 # The ticket's field whose time stops each clock.
 STOPPED_BY = {
     "first_response": "responded",
@@ -154,8 +157,10 @@ class Router:
             if trigger:
                 route, notify, template = trigger.route, trigger.notify, self.templates[trigger.template]
         else:
-            holds = {"needs-code-change": code, "accepted-into-roadmap": accepted}  # a hand-over's `when`
-            handover = next((h for h in self.process.handovers if h.from_tier == tier and holds[h.when]), None)
+            flags = {"needs_code_change": code, "accepted_into_roadmap": accepted}
+            handover = next(
+                (h for h in self.process.handovers if h.from_tier == tier and flags[HANDOVER_FLAG[h.when]]), None
+            )
             if handover:
                 route, notify = handover.to_tier, handover.notify
                 template = self.templates[handover.template] if handover.template else None
