@@ -3,8 +3,8 @@ a country's public holidays of a year. It spares each `cep` command the YAML par
 the holiday library (about 0.2 s, more than routing 10,000 tickets takes).
 
 An entry is named by a hash of everything it is made from: the bytes read, the Python version and, as Python
-names its bytecode, the size and modification time of cep's own modules and of the libraries that read,
-validate and compute it. So an entry is never stale: change any of them and the entry is simply not found.
+names its bytecode, the size and modification time of cep's own files (modules, SQL, schemas) and of the libraries
+that read, validate and compute it. So an entry is never stale: change any of them and the entry is simply not found.
 Entries hold plain data (`marshal`), are written atomically, and one that cannot be read or written is made
 again or skipped: the cache only ever saves time. It lives in `$CEP_CACHE_DIR` (empty: no cache), else
 `$XDG_CACHE_HOME/cep`, else `~/.cache/cep`, and may be deleted at any time.
@@ -35,9 +35,11 @@ def directory() -> Path | None:
 
 @cache
 def _fingerprint() -> bytes:
-    """The Python version, and the size and modification time of every module that shapes an entry."""
+    """The Python version, and the size and modification time of every file that shapes an entry: cep's own (its
+    modules, and the SQL, schemas and scenarios they read) and the libraries'."""
     parts = [sys.version]
-    modules = [*sorted(Path(__file__).parent.rglob("*.py"))]
+    package = sorted(Path(__file__).parent.rglob("*"))
+    modules = [path for path in package if path.is_file() and "__pycache__" not in path.parts]
     for name in _LIBRARIES:
         spec = find_spec(name)  # finds the library without importing it
         if spec and spec.origin:
