@@ -31,10 +31,13 @@ def test_the_pages_show_a_labelled_sample_then_the_configured_report(tmp_path: P
     assert "Sample data" in performance and "simulated" in performance
     charts = _charts(performance)
     documented, lived = "../diagrams/flow.svg", "lived-path.svg"  # side by side
-    assert [src for _, src in charts] == ["attainment.svg", documented, lived, "time-in-tier.svg"]
+    assert [src for _, src in charts] == ["attainment.svg", "volume.svg", documented, lived, "time-in-tier.svg"]
     for alt, src in charts:
         assert alt and b"<svg" in (site / "performance" / src).read_bytes()[:400]
     assert "<table>" in performance and "tier-2-pm" in performance
+    # Volume by category, and by the channels the process posts tickets in (their names escaped for HTML).
+    assert "Tickets a week, by category" in performance and "<th>feature-request</th>" in performance
+    assert "Tickets a week, by channel" in performance and "<th>#cep-product-feedback</th>" in performance
     # Clocks go by the definition's names, a hand-over's acknowledgement with its tier.
     assert "tier acknowledgement (Tier 3 — Development)" in performance and "acknowledge:" not in performance
     capacity = (site / "capacity" / "index.html").read_text(encoding="utf-8")

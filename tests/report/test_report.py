@@ -195,6 +195,7 @@ def test_a_p2_bug_escalated_on_a_friday_follows_the_process(verdicts) -> None:
     assert v["waiting_seconds"] == 3 * 3600
     assert v["time_in_tier"] == {"tier-2-pm": (5 * 24 + 17) * 3600}  # Fri 16:00 to Thu 09:00
     assert v["handover_missing"] == [] and v["returns"] == 0
+    assert v["expected_notify"] == ["#cep-escalations"]  # confirmed-bug's channel; no P1 announcement
 
 
 def test_a_priority_set_against_the_matrix_is_a_deviation_that_says_why(verdicts) -> None:
@@ -296,6 +297,7 @@ def test_tier_3_acknowledges_a_bug_from_the_fix_window_or_at_once(repository: Pa
     assert done.returncode == 0, done.stderr
     v = {line["key"]: line for line in map(json.loads, done.stdout.splitlines())}
     assert v["K-11"]["tiers"] == ["tier-1", "tier-2-pm", "tier-3"]
+    assert v["K-11"]["expected_notify"] == ["#cep-escalations", "#cep-dev-triage"]  # the escalation, the hand-over
     # P3 waits for the fix window: handed over Thu 10 Dec, the next Wednesday (16 Dec) is a public holiday, so
     # Tier 3's clock starts Thu 17 Dec 08:00 and runs one business day.
     assert _clock(v["K-11"], "acknowledge:tier-3") == ("2026-12-17T17:00:00+02:00", "2026-12-17T11:00:00+02:00", "met")
@@ -330,9 +332,90 @@ def test_the_summary_splits_every_figure_by_version(repository: Path, tmp_path: 
     assert deviations[("1.0.1", "priority P2 where the process says P3")]["example"] == "K-2"
     tiers = {(row["version"], row["tier"]): row for row in summary["time_in_tier"]}
     assert tiers[("1.0.0", "tier-2-pm")]["median_hours"] == pytest.approx(137)
-    for name in ("tickets", "clocks", "tier_times", "deviations"):
+    for name in ("tickets", "clocks", "tier_times", "deviations", "notifications"):
         assert (out / f"{name}.parquet").is_file() and (out / f"{name}.csv").is_file()
     assert "version 1.0.1: 6 tickets, 50% followed the process" in (out / "summary.txt").read_text()
+
+
+def test_every_figure_of_the_summary_is_the_one_worked_out_by_hand(repository: Path) -> None:
+    done = _report(repository, "histories.json", "--format", "json", "--at", AT)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+
+    def rows(name: str, *columns: str) -> list[tuple[Any, ...]]:
+        return [tuple(row[c] for c in columns) for row in summary[name]]
+
+    # Weeks start on Monday; a clock counts under the ticket's week and the priority the process gives it.
+    assert rows("attainment", "version", "week", "clock", "priority", "met", "missed", "still_open") == [
+        ("1.0.0", "2026-11-23", "acknowledge", "P2", 0, 1, 0),  # K-1: assigned 09:30, due 09:00
+        ("1.0.0", "2026-11-23", "first_response", "P2", 2, 0, 0),  # K-1, K-7
+        ("1.0.0", "2026-11-23", "resolution", "P2", 2, 0, 0),  # K-1, K-7
+        ("1.0.1", "2026-11-30", "acknowledge", "P4", 0, 1, 0),  # K-4: never assigned at Tier 2
+        ("1.0.1", "2026-11-30", "first_response", "P3", 1, 0, 0),  # K-2
+        ("1.0.1", "2026-11-30", "first_response", "P4", 1, 2, 0),  # K-4 met; K-3, K-5 never answered
+        ("1.0.1", "2026-11-30", "resolution", "P3", 1, 0, 0),  # K-2
+        ("1.0.1", "2026-11-30", "resolution", "P4", 2, 0, 0),  # K-4, K-5 (K-3's category has no resolution goal)
+        ("1.0.1", "2026-11-30", "review", "P4", 0, 1, 0),  # K-3: no review in 10 business days
+        ("1.0.1", "2026-12-07", "first_response", "P4", 1, 0, 0),  # K-6
+        ("1.0.1", "2026-12-07", "resolution", "P4", 0, 0, 1),  # K-6, still open on 20 December
+        ("1.0.1", "2026-12-14", "first_response", "P2", 1, 0, 0),  # K-8, after the holiday
+        ("1.0.1", "2026-12-14", "resolution", "P2", 0, 0, 1),  # K-8, due 21 December
+    ]
+    assert [row["attainment"] for row in summary["attainment"]] == pytest.approx(
+        [0, 1, 1, 0, 1, 1 / 3, 1, 1, 0, 1, None, 1, None]
+    )
+    assert rows("volume", "version", "week", "category", "priority", "tickets") == [
+        ("1.0.0", "2026-11-23", "bug", "P2", 1),  # K-1
+        ("1.0.0", "2026-11-23", "how-to", "P2", 1),  # K-7, P2 under 1.0.0
+        ("1.0.1", "2026-11-30", "content", "P4", 1),  # K-4
+        ("1.0.1", "2026-11-30", "feature-request", "P4", 1),  # K-3
+        ("1.0.1", "2026-11-30", "how-to", "P3", 1),  # K-2
+        ("1.0.1", "2026-11-30", "how-to", "P4", 1),  # K-5
+        ("1.0.1", "2026-12-07", "how-to", "P4", 1),  # K-6
+        ("1.0.1", "2026-12-14", "account", "P2", 1),  # K-8
+    ]
+    # Only the tickets a trigger routes are posted: K-1 (confirmed bug), K-4 (content error), K-3 (insight).
+    assert rows("channels", "version", "week", "channel", "tickets") == [
+        ("1.0.0", "2026-11-23", "#cep-escalations", 1),
+        ("1.0.1", "2026-11-30", "#cep-escalations", 1),
+        ("1.0.1", "2026-11-30", "#cep-product-feedback", 1),
+    ]
+    # Hours at a tier, per ticket that spent time there (to resolution, else to 20 Dec 12:00):
+    # 1.0.0 Tier 1: K-7 49 (K-1 left at once); 1.0.0 Tier 2: K-1 137;
+    # 1.0.1 Tier 1: K-3 0.5, K-6 1, K-4 1 1/6 (10 min, then 1 h after its return), K-2 2, K-5 49, K-8 116;
+    # 1.0.1 Tier 2: K-5 26, K-4 47 5/6, K-6 314, K-3 458.5. Percentiles interpolate, as quantile_cont does.
+    assert rows("time_in_tier", "version", "tier", "tickets") == [
+        ("1.0.0", "tier-1", 1),
+        ("1.0.0", "tier-2-pm", 1),
+        ("1.0.1", "tier-1", 6),
+        ("1.0.1", "tier-2-pm", 4),
+    ]
+    assert [h for row in rows("time_in_tier", "median_hours", "p90_hours") for h in row] == pytest.approx(
+        [49, 49, 137, 137, (7 / 6 + 2) / 2, 49 + 0.5 * (116 - 49), (47 + 5 / 6 + 314) / 2, 314 + 0.7 * (458.5 - 314)]
+    )
+    assert rows("deviations", "version", "kind", "why_pattern", "tickets", "example") == [
+        ("1.0.1", "priority", "priority P2 where the process says P3", 1, "K-2"),
+        (
+            "1.0.1",
+            "route",
+            "went to tier-2-pm though no trigger matched and no missed goal escalates it there",
+            1,
+            "K-6",
+        ),
+        ("1.0.1", "route", "went to tier-2-pm where trigger product-insight routes it to tier-2-po", 1, "K-3"),
+    ]
+    assert rows("by_version", "version", "tickets", "conformant", "returned_tickets", "returns") == [
+        ("1.0.0", 2, 2, 0, 0),
+        ("1.0.1", 6, 3, 1, 1),  # K-4 returned once
+    ]
+    assert rows("by_version", "handovers", "complete_handovers", "insights", "insights_reached") == [
+        (1, 1, 0, 0),  # K-1's escalation report was complete
+        (1, 0, 1, 0),  # K-4's lacked its expected outcome; K-3 never reached the Product Owner
+    ]
+    # Met over met and missed: 1.0.0 4 of 5; 1.0.1 7 of 11 (K-6's and K-8's open resolutions aside).
+    assert [row["attainment"] for row in summary["by_version"]] == pytest.approx([4 / 5, 7 / 11])
+    assert [row["conformance"] for row in summary["by_version"]] == pytest.approx([1, 0.5])
+    assert set(summary) == {"by_version", "attainment", "volume", "channels", "time_in_tier", "deviations"}
 
 
 def test_a_history_that_cannot_be_read_is_reported_and_the_rest_are_judged(repository: Path, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ default scenario's sweep). Figures are tables; charts (report.charts) are images
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -148,6 +149,7 @@ def performance_page(summary: dict[str, Any], source: str, sample: bool, process
         out.append(
             _table(["week", *weekly], [[w, *(_percent(v[i]) for v in weekly.values())] for i, w in enumerate(weeks)])
         )
+    out.append(_volume(summary, charts))
     out.append("## Most common departures from the process\n")
     deviations = summary["deviations"][:10]
     out.append(
@@ -187,6 +189,45 @@ def performance_page(summary: dict[str, Any], source: str, sample: bool, process
             )
         )
     return Page("\n".join(out), charts)
+
+
+def _volume(summary: dict[str, Any], charts: dict[str, bytes]) -> str:
+    """Tickets a week by category (a chart and its table), and by the channel the process posts them in."""
+    from ..report.charts import line_chart
+
+    by_category: Counter[tuple[str, str]] = Counter()
+    for r in summary["volume"]:
+        by_category[r["week"], r["category"]] += r["tickets"]
+    if not by_category:
+        return ""
+    weeks = sorted({week for week, _ in by_category})
+    categories = sorted({category for _, category in by_category})
+    totals = {w: sum(by_category[w, c] for c in categories) for w in weeks}
+    busiest = max(weeks, key=lambda w: totals[w])
+    title = "Tickets a week, by category"
+    series = {c: [float(by_category[w, c]) for w in weeks] for c in categories}
+    charts["performance/volume.svg"] = line_chart(title, weeks, series, "tickets", percent=False)
+    out = [
+        f"## {title}\n",
+        f"![{title}: one line per category](performance/volume.svg){{ .cep-chart }}\n",
+        f"The busiest week: {busiest}, with {totals[busiest]} tickets.\n",
+        _table(
+            ["week", *map(esc, categories), "all"],
+            [[w, *(str(by_category[w, c]) for c in categories), str(totals[w])] for w in weeks],
+        ),
+    ]
+    by_channel: Counter[tuple[str, str]] = Counter()
+    for r in summary.get("channels", []):
+        by_channel[r["week"], r["channel"]] += r["tickets"]
+    if by_channel:
+        channels = sorted({channel for _, channel in by_channel})
+        out += [
+            "## Tickets a week, by channel\n",
+            "The tickets the process posts in each channel: the channels of the tier each is routed to at triage, "
+            "the announcements its priority makes, and those of a hand-over that happened (SLA alerts aside).\n",
+            _table(["week", *map(esc, channels)], [[w, *(str(by_channel[w, c]) for c in channels)] for w in weeks]),
+        ]
+    return "\n".join(out)
 
 
 def _insight_owner(process: Process) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .tables import TABLES
 
-QUERIES = ("by_version", "attainment", "volume", "time_in_tier", "deviations")
+QUERIES = ("by_version", "attainment", "volume", "channels", "time_in_tier", "deviations")
 
 
 def query_text(name: str) -> str:
@@ -72,6 +72,13 @@ def summary_text(summary: dict[str, list[dict[str, Any]]], problems: int) -> str
             f"hand-overs complete {row['complete_handovers']} of {row['handovers']}, "
             f"insights reached their owner {row['insights_reached']} of {row['insights']}"
         )
+    posted: dict[str, dict[str, int]] = {}
+    for row in summary["channels"]:
+        by_channel = posted.setdefault(row["version"], {})
+        by_channel[row["channel"]] = by_channel.get(row["channel"], 0) + row["tickets"]
+    for version, by_channel in posted.items():
+        counts = ", ".join(f"{channel} {tickets}" for channel, tickets in sorted(by_channel.items()))
+        lines.append(f"  posted in (version {version}): {counts}")
     for row in summary["deviations"][:10]:
         lines.append(f"  {row['tickets']} × {row['why_pattern']} (e.g. {row['example']}, version {row['version']})")
     for row in summary["time_in_tier"]:

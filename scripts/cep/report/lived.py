@@ -18,7 +18,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any, NamedTuple
 
-from ..definition.model import Process
+from ..definition.model import Handover, Process
 from ..jira.names import NO, JiraNames
 from ..problems import did_you_mean
 from ..routing.calendars import BusinessCalendar
@@ -86,6 +86,7 @@ class Expected(NamedTuple):
     route: str
     trigger: str | None
     template: str | None
+    notify: tuple[str, ...]  # the channels it is posted in
 
 
 class Timeline:
@@ -166,6 +167,7 @@ class Verdict:
     actual_priority: str | None
     expected_route: str
     trigger: str | None
+    notify: tuple[str, ...]  # the channels the process posts it in: its route's, and a hand-over's that happened
     moves: tuple[tuple[datetime, str], ...]  # (when, tier): from creation, each change of tier
     conformant: bool
     deviations: tuple[tuple[str, str, str], ...]  # (kind, pattern, explanation)
@@ -225,6 +227,7 @@ class Verdict:
             "actual_priority": self.actual_priority,
             "expected_route": self.expected_route,
             "trigger": self.trigger,
+            "expected_notify": list(self.notify),
             "tiers": list(self.tiers),
             "conformant": self.conformant,
             "deviations": [{"kind": kind, "why": why} for kind, _, why in self.deviations],
@@ -339,7 +342,11 @@ class Reader:
         clocks = self._clocks(lived, at)
         if entered is None:
             clocks.pop("acknowledge", None)  # the tier that acknowledges was never entered: a route deviation
-        clocks.update(self._handed_over(ticket, expected.route, moves, signs, at))
+        handed = self._handed(expected.route, moves)
+        notify = expected.notify
+        if handed is not None:
+            clocks.update(self._handed_over(ticket, expected.route, *handed, signs, at))
+            notify = tuple(dict.fromkeys((*notify, *handed[1].notify)))
         deviations = self._deviations(expected, priority, moves, ticket, lived, resolved)
         handover = self._handover(expected, moves, ticket, history)
         insight = None
@@ -356,12 +363,13 @@ class Reader:
             actual_priority=priority,
             expected_route=expected.route,
             trigger=expected.trigger,
+            notify=notify,
             moves=tuple(moves),
             conformant=not deviations,
             deviations=deviations,
             clocks=clocks,
             time_in_tier=self._time_in_tier(moves, end),
-            waiting_seconds=sum(((e or end) - s).total_seconds() for s, e in waits),
+            waiting_seconds=sum((((e or end) - s).total_seconds() for s, e in waits), 0.0),
             returned=returned,
             handover_missing=handover,
             insight_reached=insight,
@@ -397,6 +405,7 @@ class Reader:
             path.route,
             path.trigger.id if path.trigger else None,
             path.template.id if path.template else None,
+            path.notify,
         )
 
     def _tier_moves(self, created: datetime, tier: Timeline, status: Timeline) -> list[tuple[datetime, str]]:
@@ -460,25 +469,27 @@ class Reader:
             for name, (calendar, offset) in self.router.schedule(lived, at).due.items()
         }
 
-    def _handed_over(
-        self, ticket: Ticket, route: str, moves: list[tuple[datetime, str]], signs: list[datetime], at: datetime
-    ) -> dict[str, dict[str, Any]]:
-        """The acknowledgement clock of the tier the route's tier first handed the ticket to (Tier 2 to Tier 3), as
-        `acknowledge:TIER`, when that hand-over has a time goal: from entering the tier (for a priority that waits
-        for the fix window, from its opening) to its acknowledgement."""
+    def _handed(self, route: str, moves: list[tuple[datetime, str]]) -> tuple[datetime, Handover] | None:
+        """When the route's tier first handed the ticket to a tier it hands to (Tier 2 to Tier 3), and the
+        hand-over."""
         handed = next((m for (_, was), m in pairwise(moves) if was == route and (route, m[1]) in self.handovers), None)
-        if handed is None:
-            return {}
-        handover = self.handovers[route, handed[1]]
+        return None if handed is None else (handed[0], self.handovers[route, handed[1]])
+
+    def _handed_over(
+        self, ticket: Ticket, route: str, when: datetime, handover: Handover, signs: list[datetime], at: datetime
+    ) -> dict[str, dict[str, Any]]:
+        """The acknowledgement clock of the tier the ticket was handed to at `when`, as `acknowledge:TIER`, when
+        the hand-over has a time goal: from entering the tier (for a priority that waits for the fix window, from
+        its opening) to its acknowledgement."""
         if not handover.has_time_goal:  # an accepted feature follows normal planning
             return {}
         # The router's view of the ticket at the tier that hands over: its path is the hand-over, from the move.
-        at_route = ticket._replace(tier=route, escalated=handed[0], **{HANDOVER_FLAG[handover.when]: True})
+        at_route = ticket._replace(tier=route, escalated=when, **{HANDOVER_FLAG[handover.when]: True})
         schedule = self.router.schedule(at_route, at)
         if schedule.entered is None:  # the tier it went to has no acknowledgement goal
             return {}
         calendar, offset = schedule.due["acknowledge"]
-        return {f"acknowledge:{handed[1]}": _judged(calendar, offset, _acknowledged(signs, handed[0]), at)}
+        return {f"acknowledge:{handover.to_tier}": _judged(calendar, offset, _acknowledged(signs, when), at)}
 
     def _deviations(self, expected, priority, moves, ticket, lived, resolved) -> tuple[tuple[str, str, str], ...]:  # type: ignore[no-untyped-def]
         """(kind, pattern, why): how the ticket left the process; the pattern, without times, groups alike ones."""

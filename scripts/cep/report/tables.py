@@ -64,6 +64,12 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("why_pattern", "VARCHAR"),
         ("why", "VARCHAR"),
     ),
+    "notifications": (
+        ("key", "VARCHAR"),
+        ("version", "VARCHAR"),
+        ("created", "TIMESTAMPTZ"),
+        ("channel", "VARCHAR"),
+    ),
 }
 ROW_GROUP = 122_880  # rows: DuckDB's own row group size, a good size for its readers
 _FRAME_TICKETS = 8192  # a judge sends its rows on at least this often, so that they never pile up
@@ -118,7 +124,7 @@ class TableWriter:
         self._tickets = 0
 
     def add(self, v: Verdict) -> None:
-        tickets, clocks, tier_times, events, deviations = self._rows
+        tickets, clocks, tier_times, events, deviations, notifications = self._rows
         created = v.created.isoformat()
         tickets.append(
             (
@@ -153,6 +159,7 @@ class TableWriter:
             for step, ((_, activity), stamp) in enumerate(zip(steps, stamps, strict=True))
         ]
         deviations += [(v.key, v.version, kind, pattern, why) for kind, pattern, why in v.deviations]
+        notifications += [(v.key, v.version, created, channel) for channel in v.notify]
         if self._xes:
             self._xes.write(trace(v, steps, stamps))
         self._tickets += 1
