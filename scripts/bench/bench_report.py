@@ -1,25 +1,25 @@
 """`cep report` on TICKETS ticket histories (default 100,000; BENCH_REPORT_TICKETS=1000000 for the issue's full
 size), made by simulating the default scenario and repeating its issues under new keys, as pages of 100 issues
 per JSON line:
-- ingestion: `cep report --format jsonl` against its floor, a plain msgspec read of the same file; and, to show
-  where the time goes, cep's reading alone (its typed decode of the histories, one process) against the same floor;
+- ingestion: `cep report --format jsonl` against its floors, a plain read of the same file by msgspec (one process)
+  and by DuckDB (its JSON reader, every core), the two the issue names; and, to show where the time goes, cep's
+  reading alone (its typed decode of the histories, one process) against the msgspec floor;
 - the tables: `cep report --out` (the verdicts as CSV, Parquet and XES, and their summary) against
   `cep report --format jsonl`: what writing the tables adds to judging;
 - aggregation: cep's summary of the Parquet tables it wrote (report.aggregate.summarise) against its floor, DuckDB
   running the same SQL over the same Parquet files, one query after another;
-- peak memory of any of these `cep report` runs.
+- peak memory of `cep report` (of its largest process), with `--format jsonl` and with `--out`.
 Medians of RUNS, taking turns."""
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import tempfile
 from pathlib import Path
 
-from common import BIN, ROOT, interleaved_medians, report
+from common import BIN, ROOT, interleaved_medians, peak_mib, report
 
 TICKETS = int(os.environ.get("BENCH_REPORT_TICKETS", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -43,6 +43,14 @@ for name in TABLES:
     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{sys.argv[1]}/{name}.parquet')")
 for query in QUERIES:
     con.execute(query_text(query)).fetchall()
+"""
+
+FLOOR_DUCKDB_READ = """
+import sys, duckdb
+path = sys.argv[1].replace("'", "''")
+duckdb.sql(
+    f"SELECT sum(len(issues)) FROM read_json('{path}', format = 'newline_delimited', maximum_object_size = 1073741824)"
+).fetchall()
 """
 
 CEP_READ = """
@@ -100,20 +108,22 @@ def main() -> None:
         size = source.stat().st_size / 2**20
         cep = [str(BIN / "cep"), "report", str(source), "--at", AT]
         scripts, tables = str(ROOT / "scripts"), str(work / "out")
-        ingest, floor, with_tables, reading = interleaved_medians(
+        ingest, floor, duckdb_floor, with_tables, reading = interleaved_medians(
             [
                 [*cep, "--format", "jsonl"],
                 [sys.executable, "-c", FLOOR_READ, str(source)],
+                [sys.executable, "-c", FLOOR_DUCKDB_READ, str(source)],
                 [*cep, "--out", str(work / "out")],
                 [sys.executable, "-c", CEP_READ, str(source), scripts],
             ],
             RUNS,
         )
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        peak = max(peak_mib([*cep, "--format", "jsonl"]), peak_mib([*cep, "--out", str(work / "out")]))
         report(f"cep report ingestion, {TICKETS:,} histories ({size:.0f} MiB) vs a msgspec read", ingest, floor)
+        report("cep report ingestion vs a DuckDB read of the same file", ingest, duckdb_floor)
         report("  of which cep's reading alone (typed decode, one process) vs a msgspec read", reading, floor)
         report("cep report --out (tables and summary) vs cep report --format jsonl", with_tables, ingest)
-        print(f"  peak memory of a cep report run: {peak / 1024:.0f} MiB")
+        print(f"  peak memory of a cep report run (--format jsonl, --out): {peak:.0f} MiB")
         aggregate, sql_floor = interleaved_medians(
             [[sys.executable, "-c", CEP_SQL, tables, scripts], [sys.executable, "-c", FLOOR_SQL, tables, scripts]], RUNS
         )

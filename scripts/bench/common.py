@@ -19,6 +19,21 @@ _ENV = {key: value for key, value in os.environ.items() if key not in ("PYTHONDO
 _ENV["NO_MKDOCS_2_WARNING"] = "1"
 
 
+_PEAK = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def peak_mib(command: Sequence[str]) -> float:
+    """The peak memory of `command` (of its largest process, the workers it starts included), in MiB."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, *command], cwd=ROOT, env=_ENV, check=True, capture_output=True, text=True
+    )
+    return int(done.stdout) / 1024
+
+
 def median_seconds(command: Sequence[str], runs: int = 5, stdin: bytes | None = None) -> float:
     """Median wall time of `command`, run `runs` times from the project root (after one warm-up run)."""
     return interleaved_medians([command], runs, stdin)[0]
