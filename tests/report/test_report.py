@@ -274,6 +274,36 @@ def test_a_wait_still_open_at_the_moment_judged_lasts_until_then(repository: Pat
     assert _clock(v["K-10"], "resolution") == ("2026-12-22T17:00:00+02:00", None, "open")
 
 
+def test_a_reopened_ticket_is_resolved_only_when_it_is_resolved_again(repository: Path) -> None:
+    """Without `resolutiondate` (a workflow that clears it on reopening), the status history says when."""
+    site = SiteFields(load_process(repository / "process" / "escalation.yaml"))
+    histories = []
+    for key, statuses in (
+        ("K-14", ("Resolved", "Triage at Tier 1")),  # reopened on Tuesday, still open
+        ("K-15", ("Resolved", "Triage at Tier 1", "Resolved")),  # resolved again on Wednesday
+        ("K-16", ("Resolved", "Closed")),  # closed the day after it was resolved
+    ):
+        k = _ticket(site, key, "2026-11-30 09:00", "how-to", "low", "team", "P4")
+        k.comment(t("2026-11-30 09:30"), "agent")
+        for day, status in zip((30, 1, 2), statuses, strict=False):
+            k.change(t(f"2026-{11 if day == 30 else 12}-{day:02} 10:00"), "status", status)
+        histories.append(k.issue())
+    assert all(issue["fields"]["resolutiondate"] is None for issue in histories)
+    (repository / "reopened.json").write_text(json.dumps(site.page(histories)), encoding="utf-8")
+    done = _report(repository, "reopened.json", "--format", "jsonl", "--at", AT)
+    assert done.returncode == 0, done.stderr
+    v = {line["key"]: line for line in map(json.loads, done.stdout.splitlines())}
+    assert [v[k]["resolved"] for k in ("K-14", "K-15", "K-16")] == [
+        None,
+        "2026-12-02T10:00:00+02:00",
+        "2026-11-30T10:00:00+02:00",
+    ]
+    # P4 resolution: 30 business days from Mon 30 Nov 09:00, skipping 16 and 25 December and 1 January.
+    assert _clock(v["K-14"], "resolution") == ("2027-01-14T09:00:00+02:00", None, "open")
+    assert _clock(v["K-15"], "resolution")[1:] == ("2026-12-02T10:00:00+02:00", "met")
+    assert v["K-14"]["time_in_tier"] == {"tier-1": pytest.approx((20 * 24 + 3) * 3600)}  # to the moment judged
+
+
 def test_tier_3_acknowledges_a_bug_from_the_fix_window_or_at_once(repository: Path) -> None:
     site = SiteFields(load_process(repository / "process" / "escalation.yaml"))
     tier, code = site.jira.fields["tier"], site.jira.fields["needs_code_change"]

@@ -7,7 +7,7 @@ How a history is read, on a site configured by `cep jira apply`/the bundle (anot
 - the first response is the first public comment by someone other than the reporter;
 - a tier acknowledges when the ticket is first assigned, or commented on internally, after entering it (as the
   bundle's acknowledgement SLA stops);
-- resolution is `resolutiondate`, else the first move to the resolved or closed status.
+- resolution is `resolutiondate`, else the last move to the resolved or closed status, if the ticket stayed there.
 """
 
 from __future__ import annotations
@@ -313,11 +313,7 @@ class Reader:
         tier_line = line(self.site.fields["tier"])
         moves = self._tier_moves(created, tier_line, status)
         returned = tuple(when for when, value in status.changes if value == self.site.returned)
-        resolved = (
-            _moment(fields["resolutiondate"], "resolutiondate")
-            if fields.get("resolutiondate")
-            else next((t for t, v in status.changes if v in (self.site.resolved, self.site.closed)), None)
-        )
+        resolved = self._resolved(fields, status)
         end = min(at, resolved) if resolved else at
         escalated = moves[1][0] if len(moves) > 1 else None
         triage_end = min(t for t in (escalated, resolved, at) if t is not None)
@@ -379,6 +375,17 @@ class Reader:
             acknowledged=lived.acknowledged,
             unknown_statuses=self._unknown_statuses(status),
         )
+
+    def _resolved(self, fields: dict[str, Any], status: Timeline) -> datetime | None:
+        """When it was resolved: `resolutiondate`, else when it entered the resolved or closed status for the last
+        time and stayed there (a ticket reopened since is not resolved; one resolved, then closed, was resolved
+        when it was resolved)."""
+        if fields.get("resolutiondate"):
+            return _moment(fields["resolutiondate"], "resolutiondate")
+        done, resolved = (self.site.resolved, self.site.closed), None
+        for when, value in status.changes:
+            resolved = (resolved or when) if value in done else None
+        return resolved
 
     def _unknown_statuses(self, status: Timeline) -> tuple[str, ...]:
         seen = {status.initial, *(value for _, value in status.changes)}
