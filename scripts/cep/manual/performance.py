@@ -5,7 +5,6 @@ default scenario's sweep). Figures are tables; charts (report.charts) are images
 from __future__ import annotations
 
 import tempfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -193,32 +192,29 @@ def performance_page(summary: dict[str, Any], source: str, sample: bool, process
 
 def _volume(summary: dict[str, Any], charts: dict[str, bytes]) -> str:
     """Tickets a week by category (a chart and its table), and by the channel the process posts them in."""
+    from ..report.aggregate import totals
     from ..report.charts import line_chart
 
-    by_category: Counter[tuple[str, str]] = Counter()
-    for r in summary["volume"]:
-        by_category[r["week"], r["category"]] += r["tickets"]
+    by_category = totals(summary["volume"], "week", "category")
     if not by_category:
         return ""
     weeks = sorted({week for week, _ in by_category})
     categories = sorted({category for _, category in by_category})
-    totals = {w: sum(by_category[w, c] for c in categories) for w in weeks}
-    busiest = max(weeks, key=lambda w: totals[w])
+    per_week = {w: sum(by_category[w, c] for c in categories) for w in weeks}
+    busiest = max(weeks, key=lambda w: per_week[w])
     title = "Tickets a week, by category"
     series = {c: [float(by_category[w, c]) for w in weeks] for c in categories}
     charts["performance/volume.svg"] = line_chart(title, weeks, series, "tickets", percent=False)
     out = [
         f"## {title}\n",
         f"![{title}: one line per category](performance/volume.svg){{ .cep-chart }}\n",
-        f"The busiest week: {busiest}, with {totals[busiest]} tickets.\n",
+        f"The busiest week: {busiest}, with {per_week[busiest]} tickets.\n",
         _table(
             ["week", *map(esc, categories), "all"],
-            [[w, *(str(by_category[w, c]) for c in categories), str(totals[w])] for w in weeks],
+            [[w, *(str(by_category[w, c]) for c in categories), str(per_week[w])] for w in weeks],
         ),
     ]
-    by_channel: Counter[tuple[str, str]] = Counter()
-    for r in summary.get("channels", []):
-        by_channel[r["week"], r["channel"]] += r["tickets"]
+    by_channel = totals(summary.get("channels", []), "week", "channel")
     if by_channel:
         channels = sorted({channel for _, channel in by_channel})
         out += [

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -62,6 +63,14 @@ def _two_at_a_time(con: Any, statements: list[str]) -> list[list[dict[str, Any]]
         return list(pool.map(run, statements))
 
 
+def totals(rows: Iterable[dict[str, Any]], *columns: str) -> Counter[tuple[Any, ...]]:
+    """The tickets of a query's rows, summed over the rows that share the values of `columns`."""
+    summed: Counter[tuple[Any, ...]] = Counter()
+    for row in rows:
+        summed[tuple(row[column] for column in columns)] += row["tickets"]
+    return summed
+
+
 def summary_text(summary: dict[str, list[dict[str, Any]]], problems: int) -> str:
     lines = []
     for row in summary["by_version"]:
@@ -72,13 +81,11 @@ def summary_text(summary: dict[str, list[dict[str, Any]]], problems: int) -> str
             f"hand-overs complete {row['complete_handovers']} of {row['handovers']}, "
             f"insights reached their owner {row['insights_reached']} of {row['insights']}"
         )
-    posted: dict[str, dict[str, int]] = {}
-    for row in summary["channels"]:
-        by_channel = posted.setdefault(row["version"], {})
-        by_channel[row["channel"]] = by_channel.get(row["channel"], 0) + row["tickets"]
-    for version, by_channel in posted.items():
-        counts = ", ".join(f"{channel} {tickets}" for channel, tickets in sorted(by_channel.items()))
-        lines.append(f"  posted in (version {version}): {counts}")
+    posted = totals(summary["channels"], "version", "channel")
+    for version in (row["version"] for row in summary["by_version"]):
+        counts = [f"{channel} {tickets}" for (v, channel), tickets in sorted(posted.items()) if v == version]
+        if counts:
+            lines.append(f"  posted in (version {version}): {', '.join(counts)}")
     for row in summary["deviations"][:10]:
         lines.append(f"  {row['tickets']} × {row['why_pattern']} (e.g. {row['example']}, version {row['version']})")
     for row in summary["time_in_tier"]:
